@@ -1,0 +1,51 @@
+# The README's two commands: `make demo` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: demo test test-sqlite test-postgres install messages lint format clean
+
+$(INSTALLED): pyproject.toml
+	PYTHON=$(PYTHON) scripts/ensure-system-packages
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo "Serving the demo on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/). Stop with Ctrl+C."
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite on SQLite, then on a throwaway PostgreSQL server.
+test: install
+	@echo "=== Test suite on SQLite ==="
+	$(BIN)/python -m pytest
+	@echo "=== Test suite on PostgreSQL ==="
+	PYTHON=$(BIN)/python scripts/with-postgres $(BIN)/python -m pytest
+
+test-sqlite: install
+	$(BIN)/python -m pytest
+
+test-postgres: install
+	PYTHON=$(BIN)/python scripts/with-postgres $(BIN)/python -m pytest
+
+# Re-extract wagtail_ocena's messages, merge the Polish translations, compile (needs GNU gettext).
+messages: install
+	$(BIN)/python scripts/update_messages.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) example_site/db.sqlite3 example_site/media build dist *.egg-info

@@ -1,0 +1,148 @@
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from example_site.home.models import HomePage
+from example_site.home.synthetic import ResponseGenerator
+from wagtail_ocena.models import (
+    Department,
+    OfficeSettings,
+    SurveyBanner,
+    SurveyPage,
+    SurveyResponse,
+)
+
+OFFICE = {
+    "name": "Urząd Miejski w Koronowie",
+    "address": "pl. Zwycięstwa 1\n86-010 Koronowo",
+    "phone": "52 000 00 00",
+    "email": "sekretariat@koronowo.example",
+    "website": "https://koronowo.example",
+    "opening_hours": "pon. 8:00–16:00, wt.–pt. 7:30–15:30",
+}
+
+DEPARTMENTS = [
+    "Urząd Stanu Cywilnego",
+    "Podatki i opłaty lokalne",
+    "Ewidencja ludności i dowody osobiste",
+    "Działalność gospodarcza",
+    "Budownictwo i planowanie przestrzenne",
+    "Nieruchomości i geodezja",
+    "Ochrona środowiska i gospodarka odpadami",
+    "Drogi i transport",
+    "Biuro Obsługi Interesanta / sekretariat",
+    "Inne",
+]
+
+DEMO_ADMIN = ("admin", "admin")
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo office: homepage with the “Oceń Urząd” banner, the survey, two years "
+        "of synthetic responses and an admin account. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days", type=int, default=730, help="How many days of responses."
+        )
+
+    def handle(self, days, **options):
+        with transaction.atomic():
+            site = self.homepage_site()
+            office = self.office(site)
+            survey = self.survey(site.root_page.specific)
+            self.banner(site.root_page.specific, survey)
+        created = self.responses(survey, office, days)
+        self.admin_account()
+        total = SurveyResponse.objects.filter(version__page=survey).count()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {office.name}, {total} survey responses ({created} added now)."
+            )
+        )
+
+    def homepage_site(self):
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is not None and isinstance(site.root_page.specific, HomePage):
+            return site
+        root = Page.get_first_root_node()
+        home = root.add_child(instance=HomePage(title=OFFICE["name"], slug="urzad"))
+        home.save_revision().publish()
+        if site is None:
+            site = Site.objects.create(
+                hostname="localhost", port=80, root_page=home, is_default_site=True
+            )
+        else:
+            welcome = site.root_page
+            site.root_page = home
+            site.site_name = OFFICE["name"]
+            site.save()
+            # The "Welcome to Wagtail" page of a fresh install is not needed.
+            if welcome.specific_class is Page and not welcome.get_children().exists():
+                welcome.delete()
+        return site
+
+    def office(self, site):
+        office, _ = OfficeSettings.objects.get_or_create(site=site, defaults=OFFICE)
+        if not office.departments.exists():
+            for position, name in enumerate(DEPARTMENTS):
+                Department.objects.create(office=office, name=name, sort_order=position)
+        return office
+
+    def survey(self, home):
+        survey = SurveyPage.objects.child_of(home).first()
+        if survey is None:
+            survey = home.add_child(
+                instance=SurveyPage(
+                    title="Ankieta badania satysfakcji Klienta", slug="ankieta"
+                )
+            )
+            survey.save_revision().publish()
+        return survey
+
+    def banner(self, home, survey):
+        banner, _ = SurveyBanner.objects.get_or_create(
+            survey_page=survey,
+            defaults={
+                "text": "Powiedz nam, jak Cię obsłużyliśmy. Ankieta jest anonimowa i zajmie "
+                "około trzech minut.",
+            },
+        )
+        if not any(block.block_type == "survey_banner" for block in home.body):
+            home.body = [
+                (
+                    "paragraph",
+                    "<p>Witamy na stronie Urzędu Miejskiego w Koronowie.</p>",
+                ),
+                ("survey_banner", banner),
+                (
+                    "paragraph",
+                    "<p>Urząd jest czynny w poniedziałki 8:00–16:00, "
+                    "od wtorku do piątku 7:30–15:30.</p>",
+                ),
+            ]
+            home.save_revision().publish()
+
+    def responses(self, survey, office, days):
+        if SurveyResponse.objects.filter(version__page=survey).exists():
+            return 0
+        generator = ResponseGenerator(survey.current_version, office.departments.all())
+        end = timezone.localdate() - datetime.timedelta(days=1)
+        start = end - datetime.timedelta(days=days - 1)
+        return generator.write(generator.days(start, end))
+
+    def admin_account(self):
+        username, password = DEMO_ADMIN
+        User = get_user_model()
+        if not User.objects.filter(username=username).exists():
+            User.objects.create_superuser(username, "admin@koronowo.example", password)
+        self.stdout.write(
+            f"Admin: log in at /admin/ as “{username}” with password “{password}” "
+            "(demo only: change it anywhere else)."
+        )

@@ -1,0 +1,108 @@
+import time
+
+import pytest
+from django.core.cache import caches
+from wagtail.models import Page, Site
+
+from example_site.home.models import HomePage
+from wagtail_ocena.models import Department, OfficeSettings, SurveyPage
+from wagtail_ocena.protection import TOKEN_FIELD, FormToken
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters and used tokens must not leak between tests."""
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
+def make_office(site, name, departments):
+    office = OfficeSettings.objects.create(
+        site=site, name=name, address="ul. Testowa 1"
+    )
+    for position, department in enumerate(departments):
+        Department.objects.create(office=office, name=department, sort_order=position)
+    return office
+
+
+@pytest.fixture
+def home(db):
+    root = Page.get_first_root_node()
+    home = root.add_child(
+        instance=HomePage(title="Urząd Miejski w Koronowie", slug="koronowo")
+    )
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = home
+    site.save()
+    return home
+
+
+@pytest.fixture
+def site(home):
+    return Site.objects.get(root_page=home)
+
+
+@pytest.fixture
+def office(site):
+    return make_office(
+        site,
+        "Urząd Miejski w Koronowie",
+        ["Urząd Stanu Cywilnego", "Podatki i opłaty lokalne", "Inne"],
+    )
+
+
+def publish_survey(parent, **fields):
+    fields.setdefault("title", "Ankieta badania satysfakcji Klienta")
+    fields.setdefault("slug", "ankieta")
+    page = parent.add_child(instance=SurveyPage(**fields))
+    page.save_revision().publish()
+    return SurveyPage.objects.get(pk=page.pk)
+
+
+@pytest.fixture
+def survey(office, home):
+    return publish_survey(home)
+
+
+@pytest.fixture
+def other_office_survey(db):
+    """A second gmina on the same installation, with its own site, departments and survey."""
+    root = Page.get_first_root_node()
+    other_home = root.add_child(
+        instance=HomePage(title="Urząd Gminy Sicienko", slug="sicienko")
+    )
+    other_site = Site.objects.create(hostname="sicienko.example", root_page=other_home)
+    make_office(other_site, "Urząd Gminy Sicienko", ["Referat Podatków"])
+    return publish_survey(other_home)
+
+
+def form_token(page, version=None, age=60):
+    """A signed form token as if the questionnaire had been rendered ``age`` seconds ago."""
+    version = version or page.current_version
+    return FormToken.issue(page, version, now=time.time() - age).sign()
+
+
+def valid_answers(page, version=None, **overrides):
+    """POST data answering every required question of the page's (or given) version."""
+    version = version or page.current_version
+    data = {TOKEN_FIELD: form_token(page, version)}
+    for question in version.load_questions():
+        if question.kind == "department":
+            office = OfficeSettings.objects.get(site=version.site)
+            data[question.field_name] = str(office.departments.first().pk)
+        elif question.kind == "rating":
+            data[question.field_name] = "4"
+        elif question.kind in ("single_choice", "profile"):
+            data[question.field_name] = question.choice_options[0].key
+        elif question.kind == "multiple_choice":
+            data[question.field_name] = [question.choice_options[0].key]
+        elif question.kind == "open_text":
+            data[question.field_name] = "Wszystko w porządku, dziękuję."
+    data.update(overrides)
+    return data

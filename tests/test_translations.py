@@ -1,0 +1,53 @@
+"""The Polish catalog is complete and compiled; English is the source language."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.utils import translation
+
+LOCALE = Path(__file__).resolve().parent.parent / "wagtail_ocena" / "locale"
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_catalog_is_committed_and_compiled(language):
+    po = polib.pofile(LOCALE / language / "LC_MESSAGES" / "django.po")
+    mo = polib.mofile(LOCALE / language / "LC_MESSAGES" / "django.mo")
+
+    assert len(po) > 100
+    compiled = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in mo}
+    for entry in po.translated_entries():
+        assert compiled.get((entry.msgctxt, entry.msgid)) == entry.msgstr, entry.msgid
+
+
+def test_polish_catalog_is_complete():
+    po = polib.pofile(LOCALE / "pl" / "LC_MESSAGES" / "django.po")
+
+    assert po.untranslated_entries() == []
+    assert [entry.msgid for entry in po.fuzzy_entries()] == []
+    assert po.percent_translated() == 100
+
+
+def test_polish_plural_forms_are_declared():
+    po = polib.pofile(LOCALE / "pl" / "LC_MESSAGES" / "django.po")
+
+    assert (
+        "nplurals=4" in po.metadata["Plural-Forms"]
+        or "nplurals=3" in po.metadata["Plural-Forms"]
+    )
+
+
+@pytest.mark.django_db
+def test_an_english_site_gets_an_english_questionnaire(client, settings, home, office):
+    from .conftest import publish_survey
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        survey = publish_survey(home)
+        html = client.get(survey.url).content.decode()
+
+    assert "In which department or at which desk was your matter handled?" in html
+    assert "Send the questionnaire" in html
+    assert "(required)" in html
+    for polish in ("Wyślij", "wymagane", "wydziale", "Dziękujemy"):
+        assert polish not in html

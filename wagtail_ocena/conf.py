@@ -1,0 +1,26 @@
+"""Settings of wagtail-ocena, each read from ``WAGTAIL_OCENA_<NAME>`` in Django settings."""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # A human needs at least this long to read and answer the questionnaire;
+    # faster submissions are treated as automated and asked to resubmit.
+    "MIN_FILL_SECONDS": 5,
+    # A rendered questionnaire may be submitted for this long before it must be reloaded.
+    "FORM_MAX_AGE": 4 * 60 * 60,
+    # At most this many survey POSTs per client within the window (seconds).
+    "RATE_LIMIT_POSTS": 20,
+    "RATE_LIMIT_WINDOW": 60 * 60,
+    # Which Django cache holds rate-limit counters and used form tokens; in production
+    # with several app processes it must be shared (Redis, Memcached, database).
+    "CACHE": "default",
+    # The request.META key with the client address; behind a reverse proxy set it to
+    # "HTTP_X_FORWARDED_FOR" (the last address in it, added by your proxy, is used).
+    "CLIENT_IP_HEADER": "REMOTE_ADDR",
+    # Template that public survey pages extend; it must define the block "content".
+    "BASE_TEMPLATE": "wagtail_ocena/base.html",
+}
+
+
+def get_setting(name):
+    return getattr(settings, f"WAGTAIL_OCENA_{name}", DEFAULTS[name])

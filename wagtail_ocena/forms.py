@@ -1,0 +1,183 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .choices import NOT_APPLICABLE, QuestionKind
+
+
+def _rating_field(question, departments):
+    labels = question.scale_labels or [""] * 5
+    choices = [
+        (str(value), label) for value, label in zip(range(1, 6), labels, strict=True)
+    ]
+    if question.allow_not_applicable:
+        choices.append((NOT_APPLICABLE, _("not applicable / hard to say")))
+    return forms.ChoiceField(
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a rating."),
+            "invalid_choice": _("Choose a rating from 1 to 5."),
+        },
+    )
+
+
+def _choice_options(question):
+    return [(option.key, option.label) for option in question.choice_options]
+
+
+def _single_choice_field(question, departments):
+    return forms.ChoiceField(
+        choices=_choice_options(question),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose an answer."),
+            "invalid_choice": _("Choose one of the answers listed."),
+        },
+    )
+
+
+def _multiple_choice_field(question, departments):
+    return forms.MultipleChoiceField(
+        choices=_choice_options(question),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one answer."),
+            "invalid_choice": _("Choose only answers from the list."),
+        },
+    )
+
+
+def _department_field(question, departments):
+    return forms.ModelChoiceField(
+        queryset=departments,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Choose the department."),
+            "invalid_choice": _("Choose one of the office's departments listed."),
+        },
+    )
+
+
+def _open_text_field(question, departments):
+    return forms.CharField(
+        max_length=question.max_length,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": _("Write your answer."),
+            "max_length": _(
+                "Your answer has %(show_value)d characters; the limit is "
+                "%(limit_value)d. Please shorten it."
+            ),
+        },
+    )
+
+
+FIELD_BUILDERS = {
+    QuestionKind.RATING: _rating_field,
+    QuestionKind.SINGLE_CHOICE: _single_choice_field,
+    QuestionKind.PROFILE: _single_choice_field,
+    QuestionKind.MULTIPLE_CHOICE: _multiple_choice_field,
+    QuestionKind.DEPARTMENT: _department_field,
+    QuestionKind.OPEN_TEXT: _open_text_field,
+}
+
+
+class QuestionField:
+    """A question with its bound form field, as templates render it."""
+
+    def __init__(self, number, question, field):
+        self.number = number
+        self.question = question
+        self.field = field
+
+    @property
+    def kind(self):
+        return self.question.kind
+
+    @property
+    def anchor_id(self):
+        """The id of the first input, where the error summary links to."""
+        subwidgets = self.field.subwidgets
+        if self.kind != QuestionKind.OPEN_TEXT and subwidgets:
+            return subwidgets[0].id_for_label
+        return self.field.auto_id
+
+
+class SurveyResponseForm(forms.Form):
+    """The answers to one survey version.
+
+    The one validation of answers: the resident's e-survey and an administrator's
+    paper entry both use it, so both channels accept exactly the same answers.
+    """
+
+    def __init__(self, *args, questions, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            field = FIELD_BUILDERS[question.kind](question, departments)
+            field.label = question.text
+            field.help_text = question.help_text
+            field.required = question.required
+            self.fields[question.field_name] = field
+
+    def question_fields(self):
+        return [
+            QuestionField(number, question, self[question.field_name])
+            for number, question in enumerate(self.questions, start=1)
+        ]
+
+    def main_question_fields(self):
+        return [q for q in self.question_fields() if q.kind != QuestionKind.PROFILE]
+
+    def profile_question_fields(self):
+        return [q for q in self.question_fields() if q.kind == QuestionKind.PROFILE]
+
+    def errors_by_question(self):
+        """``(QuestionField, message)`` pairs in question order, for the error summary."""
+        return [
+            (item, error)
+            for item in self.question_fields()
+            for error in item.field.errors
+        ]
+
+    def answers(self):
+        """Cleaned answers keyed by question key, as ``SurveyResponse.objects.record`` takes them."""
+        return {
+            question.key: self.cleaned_data.get(question.field_name)
+            for question in self.questions
+        }
+
+
+class OfficeSettingsForm(WagtailAdminModelForm):
+    """Refuses to delete a department that has responses; it can be deactivated instead."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        departments = self.formsets.get("departments")
+        if departments is None or not departments.is_valid():
+            return cleaned_data
+        for form in departments.forms:
+            department = form.instance
+            if (
+                department.pk
+                and departments._should_delete_form(form)
+                and department.has_responses()
+            ):
+                self.add_error(
+                    None,
+                    ValidationError(
+                        _(
+                            "The department “%(name)s” has survey responses and cannot be "
+                            "deleted. Untick “active” to remove it from the questionnaire."
+                        ),
+                        params={"name": department.name},
+                    ),
+                )
+                # Show the department again: the deletion did not happen.
+                form.data = form.data.copy()
+                form.data[form.add_prefix(DELETION_FIELD_NAME)] = ""
+        return cleaned_data

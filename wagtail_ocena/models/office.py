@@ -1,0 +1,106 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Orderable
+
+from ..forms import OfficeSettingsForm
+
+
+@register_setting(icon="home")
+class OfficeSettings(ClusterableModel, BaseSiteSetting):
+    """The office (urząd) that runs the survey on one Wagtail site, and its departments."""
+
+    name = models.CharField(
+        _("office name"),
+        max_length=255,
+        help_text=_("For example: Urząd Miejski w Koronowie."),
+    )
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=255, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    base_form_class = OfficeSettingsForm
+
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("website"),
+                FieldPanel("opening_hours"),
+            ],
+            heading=_("Contact"),
+        ),
+        FieldPanel("logo"),
+        InlinePanel(
+            "departments",
+            heading=_("Departments"),
+            label=_("Department"),
+            help_text=_(
+                "Departments and service desks residents can name in the questionnaire. "
+                "A department that already has responses cannot be deleted: untick "
+                "“active” to remove it from the questionnaire."
+            ),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("office data")
+        verbose_name_plural = _("office data")
+
+    def __str__(self):
+        return self.name or str(self.site)
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def for_site(self, site):
+        return self.filter(office__site=site)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Department(Orderable):
+    """A department or service desk (wydział, stanowisko obsługi) of an office."""
+
+    office = ParentalKey(
+        OfficeSettings,
+        on_delete=models.CASCADE,
+        related_name="departments",
+        verbose_name=_("office"),
+    )
+    name = models.CharField(_("name"), max_length=255)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Only active departments are offered in the questionnaire."),
+    )
+
+    objects = DepartmentQuerySet.as_manager()
+
+    panels = [FieldPanel("name"), FieldPanel("is_active")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+    def has_responses(self):
+        return self.responses.exists()

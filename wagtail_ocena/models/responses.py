@@ -1,0 +1,167 @@
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import NOT_APPLICABLE, Channel, QuestionKind
+from .office import Department
+from .survey import SurveyVersion
+
+
+class SurveyResponseManager(models.Manager):
+    @transaction.atomic
+    def record(self, version, answers, *, channel, submitted_on, questions=None):
+        """Save one completed questionnaire: the response and all its answer rows, or nothing.
+
+        ``answers`` maps question keys to cleaned values, as ``SurveyResponseForm.answers()``
+        returns them. ``questions`` are the version's loaded questions, if the caller has them.
+        """
+        if questions is None:
+            questions = version.load_questions()
+        response, rows = draft_response(
+            version, questions, answers, channel=channel, submitted_on=submitted_on
+        )
+        response.save()
+        for row in rows:
+            row.response = response
+        Answer.objects.bulk_create(rows)
+        return response
+
+
+def draft_response(version, questions, answers, *, channel, submitted_on):
+    """The unsaved response and its unsaved answer rows for cleaned ``answers``."""
+    rows = []
+    department = None
+    for question in questions:
+        value = answers.get(question.key)
+        if value in (None, "", []):
+            continue
+        rows.extend(answer_rows(question, value))
+        if question.kind == QuestionKind.DEPARTMENT:
+            department = value
+    response = SurveyResponse(
+        version=version,
+        channel=channel,
+        submitted_on=submitted_on,
+        department=department,
+    )
+    return response, rows
+
+
+def answer_rows(question, value):
+    """The unsaved ``Answer`` rows that store one question's cleaned answer."""
+    kind = question.kind
+    if kind == QuestionKind.RATING:
+        if value == NOT_APPLICABLE:
+            return [Answer(question=question, not_applicable=True)]
+        return [Answer(question=question, rating=int(value))]
+    if kind in (
+        QuestionKind.SINGLE_CHOICE,
+        QuestionKind.PROFILE,
+        QuestionKind.MULTIPLE_CHOICE,
+    ):
+        options = {option.key: option for option in question.choice_options}
+        keys = value if kind == QuestionKind.MULTIPLE_CHOICE else [value]
+        return [Answer(question=question, option=options[key]) for key in keys]
+    if kind == QuestionKind.DEPARTMENT:
+        return [Answer(question=question, department=value)]
+    return [Answer(question=question, text=value)]
+
+
+class SurveyResponse(models.Model):
+    """One completed questionnaire, electronic or paper.
+
+    Deliberately holds nothing that identifies the respondent: no IP address, user agent,
+    session or time of day, only the date.
+    """
+
+    version = models.ForeignKey(
+        SurveyVersion,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("survey version"),
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    submitted_on = models.DateField(_("date"))
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("department"),
+    )
+
+    objects = SurveyResponseManager()
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        indexes = [
+            models.Index(
+                fields=["version", "submitted_on"],
+                name="wagtail_ocena_resp_version_day",
+            ),
+            models.Index(fields=["submitted_on"], name="wagtail_ocena_resp_day"),
+        ]
+
+    def __str__(self):
+        return _("Response of %(date)s (%(channel)s)") % {
+            "date": self.submitted_on,
+            "channel": self.get_channel_display(),
+        }
+
+
+class Answer(models.Model):
+    """One question's answer within a response (one row per chosen option)."""
+
+    response = models.ForeignKey(
+        SurveyResponse, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        "wagtail_ocena.SurveyQuestion", on_delete=models.PROTECT, related_name="answers"
+    )
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    not_applicable = models.BooleanField(default=False)
+    option = models.ForeignKey(
+        "wagtail_ocena.QuestionOption",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answers",
+    )
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answers",
+    )
+    text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        indexes = [
+            models.Index(
+                fields=["question", "rating"], name="wagtail_ocena_ans_rating"
+            ),
+            models.Index(
+                fields=["question", "option"], name="wagtail_ocena_ans_option"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True)
+                | models.Q(rating__gte=1, rating__lte=5),
+                name="wagtail_ocena_answer_rating_1_5",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.question}: {self.value_display()}"
+
+    def value_display(self):
+        if self.not_applicable:
+            return str(_("not applicable / hard to say"))
+        if self.rating is not None:
+            return str(self.rating)
+        return str(self.option or self.department or self.text)

@@ -1,0 +1,317 @@
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PagePermissionTester
+
+from .. import defaults
+from ..blocks import QuestionsBlock
+from ..choices import QuestionKind
+from ..keys import unique_key
+
+
+class SurveyPage(RoutablePageMixin, Page):
+    """The questionnaire "Ankieta badania satysfakcji Klienta" residents answer online.
+
+    Publishing a changed question set freezes it as a new ``SurveyVersion``; responses
+    always point at the version they answered.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True, default=defaults.default_intro)
+    questions = StreamField(
+        QuestionsBlock(),
+        verbose_name=_("questions"),
+        default=defaults.default_questions,
+    )
+    thank_you_text = RichTextField(
+        _("thank-you text"), default=defaults.default_thank_you_text
+    )
+    privacy_notice = RichTextField(
+        _("privacy notice"),
+        blank=True,
+        default=defaults.default_privacy_notice,
+        help_text=_("Klauzula informacyjna, shown under the questionnaire."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        HelpPanel(
+            content=_(
+                "Publishing changed questions creates a new questionnaire version. Answers "
+                "given to earlier versions are kept unchanged. Editing only the texts around "
+                "the questions does not create a version."
+            ),
+        ),
+        FieldPanel("questions"),
+        FieldPanel("thank_you_text"),
+        FieldPanel("privacy_notice"),
+    ]
+
+    subpage_types = []
+    template = "wagtail_ocena/survey_page.html"
+    thank_you_template = "wagtail_ocena/thank_you_page.html"
+
+    preview_modes = [("", _("Questionnaire")), ("thank-you", _("Thank-you page"))]
+
+    class Meta:
+        verbose_name = _("customer satisfaction survey")
+        verbose_name_plural = _("customer satisfaction surveys")
+
+    @path("")
+    def index_route(self, request):
+        from ..views import survey_form
+
+        return survey_form(request, self)
+
+    @path("dziekujemy/", name="thank_you")
+    def thank_you(self, request):
+        from ..views import thank_you
+
+        return thank_you(request, self)
+
+    def serve_preview(self, request, mode_name):
+        from ..views import survey_form, thank_you
+
+        if mode_name == "thank-you":
+            return thank_you(request, self)
+        return survey_form(request, self, preview=True)
+
+    def permissions_for_user(self, user):
+        return SurveyPagePermissionTester(user, self)
+
+    def has_responses(self):
+        from .responses import SurveyResponse
+
+        return SurveyResponse.objects.filter(version__page=self).exists()
+
+    def get_thank_you_url(self, request=None):
+        return self.get_url(request) + self.reverse_subpage("thank_you")
+
+    @property
+    def current_version(self):
+        """The most recently published version of the questions, or None."""
+        return self.versions.order_by("-number").first()
+
+    def draft_questions(self):
+        """The questions as edited on this page (not frozen), as unsaved ``SurveyQuestion``s."""
+        questions = []
+        taken = set()
+        for position, child in enumerate(self.questions):
+            fields = child.block.question_fields(child.value)
+            # Content created outside the page editor may lack keys; the editor's
+            # validation would have filled them in.
+            if not fields["key"] or fields["key"] in taken:
+                fields["key"] = unique_key(fields["text"], taken, fallback="pytanie")
+            taken.add(fields["key"])
+            question = SurveyQuestion(position=position, **fields)
+            option_keys = set()
+            question.choice_options = []
+            for option_position, (key, label) in enumerate(
+                child.block.question_options(child.value)
+            ):
+                if not key or key in option_keys:
+                    key = unique_key(label, option_keys, fallback="odp")
+                option_keys.add(key)
+                question.choice_options.append(
+                    QuestionOption(position=option_position, key=key, label=label)
+                )
+            questions.append(question)
+        return questions
+
+    @transaction.atomic
+    def freeze_version(self, user=None, revision=None):
+        """Freeze the page's questions as a new version, unless they equal the current one.
+
+        Returns the version responses should now point at, or None while the page is
+        not under any site (it cannot be answered then).
+        """
+        site = self.get_site()
+        if site is None:
+            return None
+        questions = self.draft_questions()
+        fingerprint = question_set_fingerprint(questions)
+        # Lock the page row so two concurrent publishes cannot both create version N.
+        type(self).objects.select_for_update().filter(pk=self.pk).first()
+        current = self.versions.order_by("-number").first()
+        if current is not None and current.fingerprint == fingerprint:
+            return current
+        version = SurveyVersion.objects.create(
+            page=self,
+            site=site,
+            number=(current.number + 1) if current else 1,
+            fingerprint=fingerprint,
+            created_by=user,
+            revision=revision,
+        )
+        for question in questions:
+            question.version = version
+        SurveyQuestion.objects.bulk_create(questions)
+        options = []
+        for question in questions:
+            for option in question.choice_options:
+                option.question = question
+                options.append(option)
+        QuestionOption.objects.bulk_create(options)
+        return version
+
+
+class SurveyPagePermissionTester(PagePermissionTester):
+    def can_delete(self, ignore_bulk=False):
+        # Deleting the page would delete the responses: unpublish it instead.
+        return (
+            super().can_delete(ignore_bulk=ignore_bulk)
+            and not self.page.has_responses()
+        )
+
+
+def question_set_fingerprint(questions):
+    """A digest of everything about the questions that answers depend on."""
+    state = [question.frozen_state() for question in questions]
+    encoded = json.dumps(state, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+class FrozenModel(models.Model):
+    """Rows that must never change once written: answers depend on them."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} is frozen and cannot be changed.")
+        super().save(*args, **kwargs)
+
+
+class SurveyVersion(FrozenModel):
+    """An immutable, published question set of a survey page."""
+
+    page = models.ForeignKey(
+        SurveyPage,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("survey"),
+    )
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("office"),
+        help_text=_("The site (office) the survey was published on."),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    fingerprint = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("published at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("survey version")
+        verbose_name_plural = _("survey versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "number"], name="wagtail_ocena_version_unique_number"
+            )
+        ]
+
+    def __str__(self):
+        return _("version %(code)s") % {"code": self.code}
+
+    @property
+    def code(self):
+        """Short code printed on paper questionnaires, unique across the installation."""
+        return f"A{self.page_id}.{self.number}"
+
+    def load_questions(self):
+        """The questions in order, each with ``choice_options`` loaded."""
+        questions = list(self.questions.prefetch_related("options"))
+        for question in questions:
+            question.choice_options = list(question.options.all())
+        return questions
+
+
+class SurveyQuestion(FrozenModel):
+    version = models.ForeignKey(
+        SurveyVersion, on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveIntegerField()
+    key = models.SlugField(_("key"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
+    text = models.CharField(_("question"), max_length=500)
+    help_text = models.CharField(_("hint"), max_length=500, blank=True)
+    required = models.BooleanField(_("answer required"), default=False)
+    allow_not_applicable = models.BooleanField(default=False)
+    scale_labels = models.JSONField(default=list, blank=True)
+    max_length = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "key"], name="wagtail_ocena_question_unique_key"
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def frozen_state(self):
+        return {
+            "kind": str(self.kind),
+            "key": self.key,
+            "text": self.text,
+            "help_text": self.help_text,
+            "required": self.required,
+            "allow_not_applicable": self.allow_not_applicable,
+            "scale_labels": self.scale_labels,
+            "max_length": self.max_length,
+            "options": [[option.key, option.label] for option in self.choice_options],
+        }
+
+    @property
+    def field_name(self):
+        return f"q-{self.key}"
+
+
+class QuestionOption(FrozenModel):
+    question = models.ForeignKey(
+        SurveyQuestion, on_delete=models.CASCADE, related_name="options"
+    )
+    position = models.PositiveIntegerField()
+    key = models.SlugField(_("key"), max_length=50)
+    label = models.CharField(_("answer"), max_length=255)
+
+    class Meta:
+        ordering = ["question", "position"]
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "key"], name="wagtail_ocena_option_unique_key"
+            )
+        ]
+
+    def __str__(self):
+        return self.label

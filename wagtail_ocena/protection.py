@@ -1,0 +1,158 @@
+"""Abuse controls for the public questionnaire that store nothing about the respondent.
+
+Every key written here is a salted hash that expires within hours; no IP address,
+user agent or cookie is kept with a response.
+"""
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import caches
+from django.utils.translation import gettext_lazy as _
+
+from .conf import get_setting
+
+TOKEN_FIELD = "ocena_token"  # noqa: S105 (a field name, not a secret)
+HONEYPOT_FIELD = "ocena_kontakt"
+_TOKEN_SALT = "wagtail_ocena.survey-form"  # noqa: S105 (a namespace; SECRET_KEY signs)
+
+
+class SubmissionProblem:
+    """Why a posted questionnaire was not accepted although its answers may be fine."""
+
+    INVALID_TOKEN = "invalid_token"  # noqa: S105
+    EXPIRED = "expired"
+    TOO_FAST = "too_fast"
+    REPLAYED = "replayed"
+    HONEYPOT = "honeypot"
+
+    MESSAGES = {
+        INVALID_TOKEN: _(
+            "We could not accept the questionnaire because its security code is missing or "
+            "damaged. Please check your answers and send it again."
+        ),
+        EXPIRED: _(
+            "The questionnaire was open for too long and has expired. Please check your "
+            "answers and send it again."
+        ),
+        TOO_FAST: _(
+            "The questionnaire was sent faster than a person can fill it in. Please check "
+            "your answers and send it again."
+        ),
+        REPLAYED: _(
+            "This questionnaire has already been sent, thank you. If you want to fill in "
+            "another one, answer the questions below and send it."
+        ),
+        HONEYPOT: _(
+            "The questionnaire could not be accepted because a field meant to stay empty was "
+            "filled in. Please send it again."
+        ),
+    }
+
+
+def _hash(*parts):
+    material = ":".join([settings.SECRET_KEY, *map(str, parts)])
+    return hashlib.sha256(material.encode()).hexdigest()[:40]
+
+
+def _cache():
+    return caches[get_setting("CACHE")]
+
+
+@dataclass(frozen=True)
+class FormToken:
+    """A signed note of which questionnaire was rendered for which page, and when."""
+
+    page_id: int
+    version_id: int
+    issued_at: int
+    nonce: str
+
+    @classmethod
+    def issue(cls, page, version, now=None):
+        return cls(
+            page_id=page.pk,
+            version_id=version.pk,
+            issued_at=int(now if now is not None else time.time()),
+            nonce=secrets.token_urlsafe(16),
+        )
+
+    def sign(self):
+        payload = {
+            "p": self.page_id,
+            "v": self.version_id,
+            "t": self.issued_at,
+            "n": self.nonce,
+        }
+        return signing.dumps(payload, salt=_TOKEN_SALT)
+
+    @classmethod
+    def read(cls, signed, page):
+        """The token posted with ``page``'s form, or None if it is missing or forged."""
+        try:
+            payload = signing.loads(signed or "", salt=_TOKEN_SALT)
+            token = cls(
+                page_id=int(payload["p"]),
+                version_id=int(payload["v"]),
+                issued_at=int(payload["t"]),
+                nonce=str(payload["n"]),
+            )
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            return None
+        return token if token.page_id == page.pk else None
+
+    def problem(self, now=None):
+        """Why a submission with this token cannot be accepted now, or None."""
+        age = (now if now is not None else time.time()) - self.issued_at
+        if age > get_setting("FORM_MAX_AGE"):
+            return SubmissionProblem.EXPIRED
+        if age < get_setting("MIN_FILL_SECONDS"):
+            return SubmissionProblem.TOO_FAST
+        return None
+
+    def _used_key(self):
+        return f"wagtail_ocena:used:{_hash('nonce', self.nonce)}"
+
+    def use(self):
+        """Mark the token used; False if it was used already (a replayed submission)."""
+        return _cache().add(
+            self._used_key(), 1, timeout=get_setting("FORM_MAX_AGE") + 60
+        )
+
+    def release(self):
+        """Undo ``use()`` when saving the response failed, so the resident can retry."""
+        _cache().delete(self._used_key())
+
+
+def client_address(request):
+    value = request.META.get(get_setting("CLIENT_IP_HEADER"), "")
+    # A proxy appends the address it saw; earlier entries come from the client.
+    return value.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
+
+
+class RateLimit:
+    """A fixed-window counter of survey POSTs per client, keyed by a rotating hash."""
+
+    def __init__(self, request, now=None):
+        self.posts = get_setting("RATE_LIMIT_POSTS")
+        self.window = get_setting("RATE_LIMIT_WINDOW")
+        now = now if now is not None else time.time()
+        window_index = int(now // self.window)
+        self.retry_after = int((window_index + 1) * self.window - now) + 1
+        self.key = f"wagtail_ocena:posts:{_hash('posts', client_address(request), window_index)}"
+
+    def hit(self):
+        """Count one POST; True while the client is within the limit."""
+        cache = _cache()
+        cache.add(self.key, 0, timeout=self.window + 1)
+        try:
+            count = cache.incr(self.key)
+        except ValueError:
+            # The counter expired between add() and incr().
+            cache.set(self.key, 1, timeout=self.window + 1)
+            count = 1
+        return count <= self.posts
