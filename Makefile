@@ -24,15 +24,18 @@ demo: install
 
 # The whole suite on SQLite, then on a throwaway PostgreSQL server.
 test: install
+	PYTHON=$(PYTHON) scripts/ensure-system-packages test
 	@echo "=== Test suite on SQLite ==="
 	$(BIN)/python -m pytest
 	@echo "=== Test suite on PostgreSQL ==="
 	PYTHON=$(BIN)/python scripts/with-postgres $(BIN)/python -m pytest
 
 test-sqlite: install
+	PYTHON=$(PYTHON) scripts/ensure-system-packages test
 	$(BIN)/python -m pytest
 
 test-postgres: install
+	PYTHON=$(PYTHON) scripts/ensure-system-packages test
 	PYTHON=$(BIN)/python scripts/with-postgres $(BIN)/python -m pytest
 
 # Re-extract wagtail_ocena's messages, merge the Polish translations, compile (needs GNU gettext).

@@ -38,9 +38,7 @@ def post_data(generator, html):
     from wagtail_ocena.models import Department
 
     fields = {
-        "csrfmiddlewaretoken": re.search(
-            r'name="csrfmiddlewaretoken" value="([^"]+)"', html
-        )[1],
+        "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1],
         "ocena_token": re.search(r'name="ocena_token" value="([^"]+)"', html)[1],
     }
     for key, value in generator.answers(progress=1.0).items():
@@ -70,9 +68,7 @@ def main():
     call_command("load_demo", days=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     survey = SurveyPage.objects.live().get()
     office = OfficeSettings.objects.get(site=survey.get_site())
-    generator = ResponseGenerator(
-        survey.current_version, office.departments.all(), seed=7
-    )
+    generator = ResponseGenerator(survey.current_version, office.departments.all(), seed=7)
     before = SurveyResponse.objects.count()
 
     client = Client(enforce_csrf_checks=True)
@@ -99,16 +95,10 @@ def main():
     saved = SurveyResponse.objects.count() - before
     assert saved == args.count + 20, saved
     vendor = connection.vendor
-    version = (
-        connection.cursor().connection.server_version if vendor == "postgresql" else ""
-    )
+    version = connection.cursor().connection.server_version if vendor == "postgresql" else ""
     print(f"database: {vendor} {version}".rstrip())
-    print(
-        f"debug: {settings.DEBUG}, submissions timed: {args.count}, all saved: {saved}"
-    )
-    print(
-        f"accepted submissions per second (POST only): {args.count / sum(post_times):.1f}"
-    )
+    print(f"debug: {settings.DEBUG}, submissions timed: {args.count}, all saved: {saved}")
+    print(f"accepted submissions per second (POST only): {args.count / sum(post_times):.1f}")
     print(
         f"round trips per second (GET questionnaire + POST): "
         f"{args.count / (sum(get_times) + sum(post_times)):.1f}"

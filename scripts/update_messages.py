@@ -61,7 +61,9 @@ def fill_and_compile():
                 **headers,
             }
         )
-        po.header = "Translations of wagtail-ocena. Polish strings live in scripts/translations_pl.py."
+        po.header = (
+            "Translations of wagtail-ocena. Polish strings live in scripts/translations_pl.py."
+        )
         po.metadata_is_fuzzy = False
         for entry in po:
             if language == "pl":

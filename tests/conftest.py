@@ -23,9 +23,7 @@ def empty_cache():
 
 
 def make_office(site, name, departments):
-    office = OfficeSettings.objects.create(
-        site=site, name=name, address="ul. Testowa 1"
-    )
+    office = OfficeSettings.objects.create(site=site, name=name, address="ul. Testowa 1")
     for position, department in enumerate(departments):
         Department.objects.create(office=office, name=department, sort_order=position)
     return office
@@ -34,9 +32,7 @@ def make_office(site, name, departments):
 @pytest.fixture
 def home(db):
     root = Page.get_first_root_node()
-    home = root.add_child(
-        instance=HomePage(title="Urząd Miejski w Koronowie", slug="koronowo")
-    )
+    home = root.add_child(instance=HomePage(title="Urząd Miejski w Koronowie", slug="koronowo"))
     site = Site.objects.get(is_default_site=True)
     site.root_page = home
     site.save()
@@ -73,8 +69,7 @@ def survey(office, home):
 @pytest.fixture
 def other_office_survey(db):
     """A second gmina on the same installation, with its own site, departments and survey."""
-    root = Page.get_first_root_node()
-    other_home = root.add_child(
+    other_home = Page.get_first_root_node().add_child(
         instance=HomePage(title="Urząd Gminy Sicienko", slug="sicienko")
     )
     other_site = Site.objects.create(hostname="sicienko.example", root_page=other_home)

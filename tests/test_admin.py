@@ -29,9 +29,7 @@ def settings_form(office, departments):
             "website": "",
             "opening_hours": "",
             "logo": "",
-            "departments": inline_formset(
-                departments, initial=office.departments.count()
-            ),
+            "departments": inline_formset(departments, initial=office.departments.count()),
         }
     )
 
@@ -73,9 +71,7 @@ def test_department_with_responses_can_be_renamed_and_deactivated(
 ):
     department = office.departments.get(name="Podatki i opłaty lokalne")
     record_for(department, survey)
-    rows = department_rows(
-        office, **{department.name: {"name": "Podatki", "is_active": ""}}
-    )
+    rows = department_rows(office, **{department.name: {"name": "Podatki", "is_active": ""}})
 
     response = admin_client.post(settings_url(site), settings_form(office, rows))
 
@@ -88,9 +84,7 @@ def test_department_with_responses_can_be_renamed_and_deactivated(
     assert department.responses.count() == 1
 
 
-def test_department_with_responses_cannot_be_deleted(
-    admin_client, site, office, survey
-):
+def test_department_with_responses_cannot_be_deleted(admin_client, site, office, survey):
     department = office.departments.get(name="Urząd Stanu Cywilnego")
     record_for(department, survey)
     rows = department_rows(office, **{department.name: {"DELETE": "1"}})
@@ -104,9 +98,7 @@ def test_department_with_responses_cannot_be_deleted(
     assert SurveyResponse.objects.filter(department=department).count() == 1
 
 
-def test_department_without_responses_can_be_deleted(
-    admin_client, site, office, survey
-):
+def test_department_without_responses_can_be_deleted(admin_client, site, office, survey):
     department = office.departments.get(name="Inne")
     rows = department_rows(office, **{department.name: {"DELETE": "1"}})
 
@@ -116,9 +108,7 @@ def test_department_without_responses_can_be_deleted(
     assert not Department.objects.filter(pk=department.pk).exists()
 
 
-def test_new_survey_page_form_offers_the_default_questionnaire(
-    admin_client, home, office
-):
+def test_new_survey_page_form_offers_the_default_questionnaire(admin_client, home, office):
     response = admin_client.get(f"/admin/pages/add/wagtail_ocena/surveypage/{home.pk}/")
 
     assert response.status_code == 200
@@ -147,9 +137,7 @@ def publish_questions(admin_client, survey, questions):
     return admin_client.post(f"/admin/pages/{survey.pk}/edit/", data)
 
 
-def test_publishing_edited_questions_in_the_editor_creates_a_version(
-    admin_client, survey
-):
+def test_publishing_edited_questions_in_the_editor_creates_a_version(admin_client, survey):
     response = publish_questions(
         admin_client,
         survey,
@@ -205,9 +193,7 @@ def test_survey_with_responses_cannot_be_deleted(admin_client, survey, office):
     assert SurveyResponse.objects.count() == 1
 
 
-def test_page_above_a_survey_with_responses_cannot_be_deleted(
-    admin_client, home, survey, office
-):
+def test_page_above_a_survey_with_responses_cannot_be_deleted(admin_client, home, survey, office):
     record_for(office.departments.first(), survey)
 
     response = admin_client.post(f"/admin/pages/{home.pk}/delete/", follow=True)

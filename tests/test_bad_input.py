@@ -40,18 +40,15 @@ def test_missing_required_answer(client, survey):
     assert 'id="id_q-ogolna-ocena-error"' in html
     assert "<title>Błąd:" in html
     # The answers already given are kept for the resident.
-    assert (
-        'value="4" id="id_q-czas-oczekiwania_3" required checked' in html
-        or re.search(r'name="q-czas-oczekiwania" value="4"[^>]*checked', html)
+    assert 'value="4" id="id_q-czas-oczekiwania_3" required checked' in html or re.search(
+        r'name="q-czas-oczekiwania" value="4"[^>]*checked', html
     )
     assert_nothing_saved()
 
 
 @pytest.mark.parametrize("value", ["6", "0", "-1", "3.5", "bardzo dobrze", ""])
 def test_rating_outside_the_scale(client, survey, value):
-    response = client.post(
-        survey.url, valid_answers(survey, **{"q-ogolna-ocena": value})
-    )
+    response = client.post(survey.url, valid_answers(survey, **{"q-ogolna-ocena": value}))
 
     assert response.status_code == 400
     expected = "Wybierz ocenę." if value == "" else "Wybierz ocenę od 1 do 5."
@@ -60,9 +57,7 @@ def test_rating_outside_the_scale(client, survey, value):
 
 
 def test_not_applicable_where_the_question_does_not_offer_it(client, survey):
-    response = client.post(
-        survey.url, valid_answers(survey, **{"q-ogolna-ocena": "na"})
-    )
+    response = client.post(survey.url, valid_answers(survey, **{"q-ogolna-ocena": "na"}))
 
     assert response.status_code == 400
     assert "Wybierz ocenę od 1 do 5." in error_summary(response)
@@ -83,9 +78,7 @@ def test_choice_of_another_survey_version(client, survey):
     questions = survey.questions.raw_data
     for item in questions:
         if item["value"]["key"] == "porownanie":
-            item["value"]["options"].append(
-                {"key": "znacznie-lepsza", "label": "znacznie lepsza"}
-            )
+            item["value"]["options"].append({"key": "znacznie-lepsza", "label": "znacznie lepsza"})
     survey.questions = questions
     survey.save_revision().publish()
     survey.refresh_from_db()
@@ -94,9 +87,7 @@ def test_choice_of_another_survey_version(client, survey):
     # A form rendered with version 1 cannot carry an answer that exists only in version 2.
     response = client.post(
         survey.url,
-        valid_answers(
-            survey, version=old_version, **{"q-porownanie": "znacznie-lepsza"}
-        ),
+        valid_answers(survey, version=old_version, **{"q-porownanie": "znacznie-lepsza"}),
     )
 
     assert response.status_code == 400
@@ -109,9 +100,7 @@ def test_department_of_another_office(client, survey, other_office_survey):
 
     foreign = Department.objects.get(name="Referat Podatków")
 
-    response = client.post(
-        survey.url, valid_answers(survey, **{"q-wydzial": str(foreign.pk)})
-    )
+    response = client.post(survey.url, valid_answers(survey, **{"q-wydzial": str(foreign.pk)}))
 
     assert response.status_code == 400
     assert "Wybierz jeden z wymienionych wydziałów urzędu." in error_summary(response)
@@ -134,9 +123,7 @@ def test_inactive_department(client, survey, office):
 
     html = client.get(survey.url).content.decode()
     assert department.name not in html
-    response = client.post(
-        survey.url, valid_answers(survey, **{"q-wydzial": str(department.pk)})
-    )
+    response = client.post(survey.url, valid_answers(survey, **{"q-wydzial": str(department.pk)}))
 
     assert response.status_code == 400
     assert_nothing_saved()
@@ -145,9 +132,7 @@ def test_inactive_department(client, survey, office):
 def test_stale_version_is_answered_as_rendered_never_mixed(client, survey):
     old_version = survey.current_version
     data = valid_answers(survey)  # rendered before the survey changes
-    questions = [
-        item for item in survey.questions.raw_data if item["value"]["key"] != "uwagi"
-    ]
+    questions = [item for item in survey.questions.raw_data if item["value"]["key"] != "uwagi"]
     questions.append(
         {
             "type": "rating",
@@ -172,9 +157,7 @@ def test_stale_version_is_answered_as_rendered_never_mixed(client, survey):
     assert response.status_code == 303
     saved = SurveyResponse.objects.get()
     assert saved.version == old_version
-    assert set(saved.answers.values_list("question__version", flat=True)) == {
-        old_version.pk
-    }
+    assert set(saved.answers.values_list("question__version", flat=True)) == {old_version.pk}
     assert saved.answers.filter(question__key="uwagi").exists()
 
 
@@ -190,9 +173,7 @@ def test_over_long_free_text(client, survey):
 
 
 def test_free_text_with_a_null_character(client, survey):
-    response = client.post(
-        survey.url, valid_answers(survey, **{"q-uwagi": "abc\x00def"})
-    )
+    response = client.post(survey.url, valid_answers(survey, **{"q-uwagi": "abc\x00def"}))
 
     assert response.status_code == 400
     assert_nothing_saved()
@@ -305,9 +286,7 @@ def test_rate_limit(client, survey, settings):
     assert other.status_code == 303
 
 
-def test_rate_limit_behind_a_proxy_uses_the_address_the_proxy_saw(
-    client, survey, settings
-):
+def test_rate_limit_behind_a_proxy_uses_the_address_the_proxy_saw(client, survey, settings):
     settings.WAGTAIL_OCENA_RATE_LIMIT_POSTS = 1
     settings.WAGTAIL_OCENA_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
 

@@ -17,9 +17,7 @@ def banner(survey):
 
 
 def banner_link(html):
-    match = re.search(
-        r'<a class="ocena-banner[^"]*" href="([^"]+)">(.*?)</a>', html, re.S
-    )
+    match = re.search(r'<a class="ocena-banner[^"]*" href="([^"]+)">(.*?)</a>', html, re.S)
     assert match, "no banner link in the page"
     href, inner = match.groups()
     accessible_text = " ".join(re.sub(r"<[^>]+>", " ", inner).split())
@@ -43,9 +41,7 @@ def test_homepage_banner_is_a_real_link_to_the_survey(client, home, survey, bann
 def test_template_tag_renders_the_current_sites_banner(
     rf, home, survey, banner, other_office_survey
 ):
-    SurveyBanner.objects.create(
-        survey_page=other_office_survey, heading="Oceń Urząd Gminy"
-    )
+    SurveyBanner.objects.create(survey_page=other_office_survey, heading="Oceń Urząd Gminy")
     request = RequestFactory().get("/", HTTP_HOST="localhost")
 
     html = Template("{% load wagtail_ocena_tags %}{% ocena_banner %}").render(
@@ -65,9 +61,7 @@ def test_template_tag_takes_a_given_banner(home, survey, banner):
     assert banner_link(html)[0] == survey.url
 
 
-def test_banner_disappears_while_the_survey_is_unpublished(
-    client, home, survey, banner
-):
+def test_banner_disappears_while_the_survey_is_unpublished(client, home, survey, banner):
     home.body = [("survey_banner", banner)]
     home.save_revision().publish()
     survey.unpublish()
@@ -78,9 +72,7 @@ def test_banner_disappears_while_the_survey_is_unpublished(
 
 
 def test_banner_text_is_escaped(home, survey):
-    banner = SurveyBanner.objects.create(
-        survey_page=survey, text="<script>alert(1)</script>"
-    )
+    banner = SurveyBanner.objects.create(survey_page=survey, text="<script>alert(1)</script>")
 
     html = Template("{% load wagtail_ocena_tags %}{% ocena_banner banner %}").render(
         Context({"banner": banner})

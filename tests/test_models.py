@@ -107,9 +107,7 @@ def test_changing_questions_creates_a_version_and_keeps_past_answers(survey):
     response = record(survey, **{"czas-oczekiwania": "2", "porownanie": "lepsza"})
     old_version = survey.current_version
 
-    survey = edit_question(
-        survey, "czas-oczekiwania", text="Jak długo czekał(a) Pan/Pani?"
-    )
+    survey = edit_question(survey, "czas-oczekiwania", text="Jak długo czekał(a) Pan/Pani?")
 
     assert survey.current_version.number == 2
     assert survey.current_version.pk != old_version.pk
@@ -126,9 +124,7 @@ def test_removing_an_answer_option_keeps_past_answers(survey):
     questions = survey.questions.raw_data
     for item in questions:
         if item["value"]["key"] == "porownanie":
-            item["value"]["options"] = [
-                o for o in item["value"]["options"] if o["key"] != "gorsza"
-            ]
+            item["value"]["options"] = [o for o in item["value"]["options"] if o["key"] != "gorsza"]
     survey.questions = questions
     survey.save_revision().publish()
 
@@ -139,9 +135,7 @@ def test_removing_an_answer_option_keeps_past_answers(survey):
 
 @pytest.mark.parametrize("model", [SurveyVersion, SurveyQuestion, QuestionOption])
 def test_frozen_rows_cannot_be_changed(survey, model):
-    row = model.objects.filter(
-        **({"page": survey} if model is SurveyVersion else {})
-    ).first()
+    row = model.objects.filter(**({"page": survey} if model is SurveyVersion else {})).first()
 
     with pytest.raises(TypeError, match="frozen"):
         row.save()
@@ -156,9 +150,7 @@ def test_a_question_version_with_answers_cannot_be_deleted(survey):
 
 def test_version_numbers_are_unique_per_survey(survey):
     with pytest.raises(IntegrityError), transaction.atomic():
-        SurveyVersion.objects.create(
-            page=survey, site=survey.get_site(), number=1, fingerprint="x"
-        )
+        SurveyVersion.objects.create(page=survey, site=survey.get_site(), number=1, fingerprint="x")
 
 
 def test_ratings_outside_the_scale_are_refused_by_the_database(survey):

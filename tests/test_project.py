@@ -57,7 +57,5 @@ def test_wheel_ships_the_app_with_templates_static_and_catalogs(tmp_path):
     assert "wagtail_ocena/locale/pl/LC_MESSAGES/django.mo" in names
     assert "wagtail_ocena/migrations/0001_initial.py" in names
     assert not [
-        name
-        for name in names
-        if name.startswith(("tests/", "example_site/", "benchmarks/"))
+        name for name in names if name.startswith(("tests/", "example_site/", "benchmarks/"))
     ]

@@ -91,9 +91,7 @@ def test_optional_questions_may_be_skipped(client, survey):
     data = valid_answers(survey)
     required = {q.field_name for q in version.load_questions() if q.required}
     data = {
-        name: value
-        for name, value in data.items()
-        if not name.startswith("q-") or name in required
+        name: value for name, value in data.items() if not name.startswith("q-") or name in required
     }
 
     response = client.post(survey.url, data)
@@ -125,13 +123,9 @@ def test_multiple_choice_answers_are_stored_one_row_per_option(client, home, off
             }
         ],
     )
-    client.post(
-        survey.url, valid_answers(survey, **{"q-kanaly": ["strona", "urzednik"]})
-    )
+    client.post(survey.url, valid_answers(survey, **{"q-kanaly": ["strona", "urzednik"]}))
 
-    keys = Answer.objects.values_list("option__key", flat=True).order_by(
-        "option__position"
-    )
+    keys = Answer.objects.values_list("option__key", flat=True).order_by("option__position")
     assert list(keys) == ["strona", "urzednik"]
 
 

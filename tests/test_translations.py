@@ -32,8 +32,7 @@ def test_polish_plural_forms_are_declared():
     po = polib.pofile(LOCALE / "pl" / "LC_MESSAGES" / "django.po")
 
     assert (
-        "nplurals=4" in po.metadata["Plural-Forms"]
-        or "nplurals=3" in po.metadata["Plural-Forms"]
+        "nplurals=4" in po.metadata["Plural-Forms"] or "nplurals=3" in po.metadata["Plural-Forms"]
     )
 
 

@@ -29,9 +29,7 @@ class BaseQuestionBlock(blocks.StructBlock):
 
     text = blocks.CharBlock(label=_("Question"), max_length=500)
     help_text = blocks.CharBlock(label=_("Hint"), required=False, max_length=500)
-    required = blocks.BooleanBlock(
-        label=_("Answer required"), required=False, default=False
-    )
+    required = blocks.BooleanBlock(label=_("Answer required"), required=False, default=False)
     key = blocks.CharBlock(
         label=_("Key"),
         required=False,
@@ -82,9 +80,7 @@ class RatingQuestionBlock(BaseQuestionBlock):
     def question_fields(self, value):
         fields = super().question_fields(value)
         fields["allow_not_applicable"] = bool(value["allow_not_applicable"])
-        fields["scale_labels"] = [
-            str(value["scale"][f"label_{i}"]) for i in range(1, 6)
-        ]
+        fields["scale_labels"] = [str(value["scale"][f"label_{i}"]) for i in range(1, 6)]
         return fields
 
 
@@ -218,9 +214,7 @@ class QuestionsBlock(blocks.StreamBlock):
             taken.add(key)
         for child in value:
             if not child.value["key"]:
-                child.value["key"] = unique_key(
-                    child.value["text"], taken, fallback="pytanie"
-                )
+                child.value["key"] = unique_key(child.value["text"], taken, fallback="pytanie")
                 taken.add(child.value["key"])
         if errors:
             raise StreamBlockValidationError(block_errors=errors)

@@ -116,13 +116,9 @@ def default_questions():
         ),
         _rating("czas-oczekiwania", _("Waiting time before being served")),
         _rating("szybkosc-obslugi", _("Speed of handling the matter")),
-        _rating(
-            "kompetencje", _("Staff competence and clarity of the information given")
-        ),
+        _rating("kompetencje", _("Staff competence and clarity of the information given")),
         _rating("uprzejmosc", _("Courtesy of the staff")),
-        _rating(
-            "pomoc", _("Help in getting the matter done (guidance, filling in forms)")
-        ),
+        _rating("pomoc", _("Help in getting the matter done (guidance, filling in forms)")),
         _rating("terminowosc", _("Keeping deadlines")),
         _rating("godziny-pracy", _("Opening hours of the office")),
         _rating("formularze", _("Readability of forms and documents")),

@@ -9,9 +9,7 @@ from .choices import NOT_APPLICABLE, QuestionKind
 
 def _rating_field(question, departments):
     labels = question.scale_labels or [""] * 5
-    choices = [
-        (str(value), label) for value, label in zip(range(1, 6), labels, strict=True)
-    ]
+    choices = [(str(value), label) for value, label in zip(range(1, 6), labels, strict=True)]
     if question.allow_not_applicable:
         choices.append((NOT_APPLICABLE, _("not applicable / hard to say")))
     return forms.ChoiceField(
@@ -138,17 +136,12 @@ class SurveyResponseForm(forms.Form):
 
     def errors_by_question(self):
         """``(QuestionField, message)`` pairs in question order, for the error summary."""
-        return [
-            (item, error)
-            for item in self.question_fields()
-            for error in item.field.errors
-        ]
+        return [(item, error) for item in self.question_fields() for error in item.field.errors]
 
     def answers(self):
         """Cleaned answers keyed by question key, as ``SurveyResponse.objects.record`` takes them."""
         return {
-            question.key: self.cleaned_data.get(question.field_name)
-            for question in self.questions
+            question.key: self.cleaned_data.get(question.field_name) for question in self.questions
         }
 
 

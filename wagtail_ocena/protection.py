@@ -119,9 +119,7 @@ class FormToken:
 
     def use(self):
         """Mark the token used; False if it was used already (a replayed submission)."""
-        return _cache().add(
-            self._used_key(), 1, timeout=get_setting("FORM_MAX_AGE") + 60
-        )
+        return _cache().add(self._used_key(), 1, timeout=get_setting("FORM_MAX_AGE") + 60)
 
     def release(self):
         """Undo ``use()`` when saving the response failed, so the resident can retry."""

@@ -10,9 +10,7 @@ def freeze_survey_version(sender, instance, revision, **kwargs):
 
     if not isinstance(instance, SurveyPage):
         return
-    version = instance.freeze_version(
-        user=getattr(revision, "user", None), revision=revision
-    )
+    version = instance.freeze_version(user=getattr(revision, "user", None), revision=revision)
     if version is None:
         logger.warning(
             "Survey page %s was published outside any site; it has no version to answer.",

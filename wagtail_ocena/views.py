@@ -37,9 +37,7 @@ def _render(request, page, template, context=None, status=200):
     return TemplateResponse(request, template, context, status=status)
 
 
-def _survey_response(
-    request, page, form, token, *, status=200, problem=None, preview=False
-):
+def _survey_response(request, page, form, token, *, status=200, problem=None, preview=False):
     return _render(
         request,
         page,
@@ -67,9 +65,7 @@ def survey_form(request, page, preview=False):
 
     version = page.current_version
     if version is None:
-        return _render(
-            request, page, "wagtail_ocena/survey_unavailable.html", status=503
-        )
+        return _render(request, page, "wagtail_ocena/survey_unavailable.html", status=503)
     if request.method == "POST":
         return _submit(request, page)
     form = SurveyResponseForm(
@@ -126,9 +122,7 @@ def _submit(request, page):
                 token.release()
                 raise
             response = HttpResponseRedirect(page.get_thank_you_url(request))
-            response.status_code = (
-                303  # See Other: reloading the thank-you page resends nothing
-            )
+            response.status_code = 303  # See Other: reloading the thank-you page resends nothing
             return response
 
     if token is None or problem == SubmissionProblem.EXPIRED:

@@ -35,9 +35,7 @@ DEPARTMENT_WEIGHTS = [18, 22, 16, 8, 7, 6, 9, 4, 7, 3]
 
 
 def _weighted(rng, items, weights):
-    return rng.choices(
-        items, weights=weights[: len(items)] + [3] * (len(items) - len(weights))
-    )[0]
+    return rng.choices(items, weights=weights[: len(items)] + [3] * (len(items) - len(weights)))[0]
 
 
 class ResponseGenerator:
@@ -50,8 +48,7 @@ class ResponseGenerator:
         self.departments = list(departments)
         # Each department has its own level of service, so per-department reports differ.
         self.department_quality = {
-            department.pk: self.rng.uniform(-0.6, 0.5)
-            for department in self.departments
+            department.pk: self.rng.uniform(-0.6, 0.5) for department in self.departments
         }
 
     def _rating(self, quality):
@@ -62,9 +59,7 @@ class ResponseGenerator:
         """Cleaned answers keyed by question key; ``progress`` runs from 0 (oldest) to 1."""
         rng = self.rng
         department = (
-            _weighted(rng, self.departments, DEPARTMENT_WEIGHTS)
-            if self.departments
-            else None
+            _weighted(rng, self.departments, DEPARTMENT_WEIGHTS) if self.departments else None
         )
         quality = (
             self.department_quality.get(department.pk, 0) if department else 0
@@ -78,9 +73,7 @@ class ResponseGenerator:
                 if question.allow_not_applicable and rng.random() < 0.08:
                     answers[question.key] = NOT_APPLICABLE
                 elif question.required or rng.random() < 0.93:
-                    answers[question.key] = str(
-                        self._rating(quality + rng.uniform(-0.3, 0.3))
-                    )
+                    answers[question.key] = str(self._rating(quality + rng.uniform(-0.3, 0.3)))
             elif kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.PROFILE):
                 skip = 0.3 if kind == QuestionKind.PROFILE else 0.05
                 if question.required or rng.random() > skip:
@@ -88,8 +81,7 @@ class ResponseGenerator:
             elif kind == QuestionKind.MULTIPLE_CHOICE:
                 options = question.choice_options
                 answers[question.key] = [
-                    option.key
-                    for option in rng.sample(options, rng.randint(1, len(options)))
+                    option.key for option in rng.sample(options, rng.randint(1, len(options)))
                 ]
             elif kind == QuestionKind.OPEN_TEXT and rng.random() < 0.12:
                 answers[question.key] = rng.choice(COMMENTS)
@@ -101,9 +93,7 @@ class ResponseGenerator:
         day = start
         while day <= end:
             weekday = day.weekday() < 5
-            electronic = rng.randint(
-                0, round(electronic_per_day * (2 if weekday else 0.6))
-            )
+            electronic = rng.randint(0, round(electronic_per_day * (2 if weekday else 0.6)))
             paper = rng.randint(0, round(paper_per_day * 2)) if weekday else 0
             for _ in range(electronic):
                 yield day, Channel.ELECTRONIC
@@ -132,9 +122,7 @@ class ResponseGenerator:
                 )
                 for day, channel in chunk
             ]
-            responses = SurveyResponse.objects.bulk_create(
-                [response for response, _ in drafts]
-            )
+            responses = SurveyResponse.objects.bulk_create([response for response, _ in drafts])
             rows = []
             for response, (_, answer_rows) in zip(responses, drafts, strict=True):
                 for row in answer_rows:

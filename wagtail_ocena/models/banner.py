@@ -30,9 +30,7 @@ class SurveyBanner(models.Model):
         _("text"),
         max_length=255,
         blank=True,
-        help_text=_(
-            "For example: Tell us how you were served – it takes three minutes."
-        ),
+        help_text=_("For example: Tell us how you were served – it takes three minutes."),
     )
     survey_page = models.ForeignKey(
         SurveyPage,
@@ -47,9 +45,7 @@ class SurveyBanner(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("image"),
-        help_text=_(
-            "Optional, decorative: the banner's text is what screen readers announce."
-        ),
+        help_text=_("Optional, decorative: the banner's text is what screen readers announce."),
     )
     style = models.CharField(
         _("colour style"),

@@ -113,9 +113,7 @@ class SurveyResponse(models.Model):
 class Answer(models.Model):
     """One question's answer within a response (one row per chosen option)."""
 
-    response = models.ForeignKey(
-        SurveyResponse, on_delete=models.CASCADE, related_name="answers"
-    )
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(
         "wagtail_ocena.SurveyQuestion", on_delete=models.PROTECT, related_name="answers"
     )
@@ -141,17 +139,12 @@ class Answer(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         indexes = [
-            models.Index(
-                fields=["question", "rating"], name="wagtail_ocena_ans_rating"
-            ),
-            models.Index(
-                fields=["question", "option"], name="wagtail_ocena_ans_option"
-            ),
+            models.Index(fields=["question", "rating"], name="wagtail_ocena_ans_rating"),
+            models.Index(fields=["question", "option"], name="wagtail_ocena_ans_option"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(rating__isnull=True)
-                | models.Q(rating__gte=1, rating__lte=5),
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="wagtail_ocena_answer_rating_1_5",
             )
         ]

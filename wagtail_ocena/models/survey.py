@@ -29,9 +29,7 @@ class SurveyPage(RoutablePageMixin, Page):
         verbose_name=_("questions"),
         default=defaults.default_questions,
     )
-    thank_you_text = RichTextField(
-        _("thank-you text"), default=defaults.default_thank_you_text
-    )
+    thank_you_text = RichTextField(_("thank-you text"), default=defaults.default_thank_you_text)
     privacy_notice = RichTextField(
         _("privacy notice"),
         blank=True,
@@ -165,10 +163,7 @@ class SurveyPage(RoutablePageMixin, Page):
 class SurveyPagePermissionTester(PagePermissionTester):
     def can_delete(self, ignore_bulk=False):
         # Deleting the page would delete the responses: unpublish it instead.
-        return (
-            super().can_delete(ignore_bulk=ignore_bulk)
-            and not self.page.has_responses()
-        )
+        return super().can_delete(ignore_bulk=ignore_bulk) and not self.page.has_responses()
 
 
 def question_set_fingerprint(questions):
@@ -251,9 +246,7 @@ class SurveyVersion(FrozenModel):
 
 
 class SurveyQuestion(FrozenModel):
-    version = models.ForeignKey(
-        SurveyVersion, on_delete=models.CASCADE, related_name="questions"
-    )
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField()
     key = models.SlugField(_("key"), max_length=50)
     kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
@@ -296,9 +289,7 @@ class SurveyQuestion(FrozenModel):
 
 
 class QuestionOption(FrozenModel):
-    question = models.ForeignKey(
-        SurveyQuestion, on_delete=models.CASCADE, related_name="options"
-    )
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="options")
     position = models.PositiveIntegerField()
     key = models.SlugField(_("key"), max_length=50)
     label = models.CharField(_("answer"), max_length=255)

@@ -48,9 +48,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--days", type=int, default=730, help="How many days of responses."
-        )
+        parser.add_argument("--days", type=int, default=730, help="How many days of responses.")
 
     def handle(self, days, **options):
         with transaction.atomic():
@@ -99,9 +97,7 @@ class Command(BaseCommand):
         survey = SurveyPage.objects.child_of(home).first()
         if survey is None:
             survey = home.add_child(
-                instance=SurveyPage(
-                    title="Ankieta badania satysfakcji Klienta", slug="ankieta"
-                )
+                instance=SurveyPage(title="Ankieta badania satysfakcji Klienta", slug="ankieta")
             )
             survey.save_revision().publish()
         return survey
