@@ -95,8 +95,7 @@ def main():
     saved = SurveyResponse.objects.count() - before
     assert saved == args.count + 20, saved
     vendor = connection.vendor
-    version = connection.cursor().connection.server_version if vendor == "postgresql" else ""
-    print(f"database: {vendor} {version}".rstrip())
+    print(f"database: {vendor} {connection.get_database_version()}")
     print(f"debug: {settings.DEBUG}, submissions timed: {args.count}, all saved: {saved}")
     print(f"accepted submissions per second (POST only): {args.count / sum(post_times):.1f}")
     print(

@@ -10,7 +10,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from .choices import QuestionKind
-from .keys import unique_key
+from .keys import fill_keys
 
 # Upper bound for the length limit an editor may set on an open question.
 MAX_OPEN_TEXT_LENGTH = 5000
@@ -109,26 +109,24 @@ class ChoiceQuestionBlock(BaseQuestionBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        taken = set()
-        errors = {}
-        for index, option in enumerate(value["options"]):
-            if option["key"] and option["key"] in taken:
-                errors[index] = StructBlockValidationError(
-                    block_errors={
-                        "key": ValidationError(
-                            _("Another answer of this question has the key “%(key)s”."),
-                            params={"key": option["key"]},
-                        )
-                    }
-                )
-            taken.add(option["key"])
-        for option in value["options"]:
-            if not option["key"]:
-                option["key"] = unique_key(option["label"], taken, fallback="odp")
-                taken.add(option["key"])
-        if errors:
+        repeated = fill_keys(list(value["options"]), "label", fallback="odp")
+        if repeated:
             raise StructBlockValidationError(
-                block_errors={"options": ListBlockValidationError(block_errors=errors)}
+                block_errors={
+                    "options": ListBlockValidationError(
+                        block_errors={
+                            index: StructBlockValidationError(
+                                block_errors={
+                                    "key": ValidationError(
+                                        _("Another answer of this question has the key “%(key)s”."),
+                                        params={"key": value["options"][index]["key"]},
+                                    )
+                                }
+                            )
+                            for index in repeated
+                        }
+                    )
+                }
             )
         return value
 
@@ -198,26 +196,21 @@ class QuestionsBlock(blocks.StreamBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        taken = set()
-        errors = {}
-        for index, child in enumerate(value):
-            key = child.value["key"]
-            if key and key in taken:
-                errors[index] = StructBlockValidationError(
-                    block_errors={
-                        "key": ValidationError(
-                            _("Another question has the key “%(key)s”."),
-                            params={"key": key},
-                        )
-                    }
-                )
-            taken.add(key)
-        for child in value:
-            if not child.value["key"]:
-                child.value["key"] = unique_key(child.value["text"], taken, fallback="pytanie")
-                taken.add(child.value["key"])
-        if errors:
-            raise StreamBlockValidationError(block_errors=errors)
+        repeated = fill_keys([child.value for child in value], "text", fallback="pytanie")
+        if repeated:
+            raise StreamBlockValidationError(
+                block_errors={
+                    index: StructBlockValidationError(
+                        block_errors={
+                            "key": ValidationError(
+                                _("Another question has the key “%(key)s”."),
+                                params={"key": value[index].value["key"]},
+                            )
+                        }
+                    )
+                    for index in repeated
+                }
+            )
         return value
 
 

@@ -22,3 +22,21 @@ def unique_key(text, taken, fallback):
         key = base[: MAX_KEY_LENGTH - len(suffix)] + suffix
         n += 1
     return key
+
+
+def fill_keys(values, text_field, fallback):
+    """Give each value with a blank ``key`` a unique one made from its ``text_field``.
+
+    Returns the indexes of values whose own key repeats an earlier one.
+    """
+    taken, repeated = set(), []
+    for index, value in enumerate(values):
+        if value["key"] in taken:
+            repeated.append(index)
+        if value["key"]:
+            taken.add(value["key"])
+    for value in values:
+        if not value["key"]:
+            value["key"] = unique_key(value[text_field], taken, fallback)
+            taken.add(value["key"])
+    return repeated
