@@ -38,9 +38,11 @@ test-postgres: install
 	PYTHON=$(PYTHON) scripts/ensure-system-packages test
 	PYTHON=$(BIN)/python scripts/with-postgres $(BIN)/python -m pytest
 
-# Re-extract wagtail_ocena's messages, merge the Polish translations, compile (needs GNU gettext).
+# Re-extract wagtail_ocena's messages into its catalogs and compile them (needs GNU gettext).
+# Translate new entries in wagtail_ocena/locale/pl/LC_MESSAGES/django.po between the two steps.
 messages: install
-	$(BIN)/python scripts/update_messages.py
+	cd wagtail_ocena && ../$(BIN)/python ../manage.py makemessages -l pl -l en --no-location --no-obsolete
+	cd wagtail_ocena && ../$(BIN)/python ../manage.py compilemessages
 
 lint: install
 	$(BIN)/ruff check .

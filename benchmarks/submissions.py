@@ -68,7 +68,9 @@ def main():
     call_command("load_demo", days=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     survey = SurveyPage.objects.live().get()
     office = OfficeSettings.objects.get(site=survey.get_site())
-    generator = ResponseGenerator(survey.current_version, office.departments.all(), seed=7)
+    generator = ResponseGenerator(
+        survey.current_version, office.site, office.departments.all(), seed=7
+    )
     before = SurveyResponse.objects.count()
 
     client = Client(enforce_csrf_checks=True)

@@ -1,3 +1,4 @@
+import datetime
 import time
 
 import pytest
@@ -5,7 +6,8 @@ from django.core.cache import caches
 from wagtail.models import Page, Site
 
 from example_site.home.models import HomePage
-from wagtail_ocena.models import Department, OfficeSettings, SurveyPage
+from wagtail_ocena.choices import Channel
+from wagtail_ocena.models import Department, OfficeSettings, SurveyPage, SurveyResponse
 from wagtail_ocena.protection import TOKEN_FIELD, FormToken
 
 
@@ -89,8 +91,8 @@ def valid_answers(page, version=None, **overrides):
     data = {TOKEN_FIELD: form_token(page, version)}
     for question in version.load_questions():
         if question.kind == "department":
-            office = OfficeSettings.objects.get(site=version.site)
-            data[question.field_name] = str(office.departments.first().pk)
+            departments = Department.objects.filter(office__site=page.get_site())
+            data[question.field_name] = str(departments.first().pk)
         elif question.kind == "rating":
             data[question.field_name] = "4"
         elif question.kind in ("single_choice", "profile"):
@@ -101,3 +103,20 @@ def valid_answers(page, version=None, **overrides):
             data[question.field_name] = "Wszystko w porządku, dziękuję."
     data.update(overrides)
     return data
+
+
+def record_response(survey, answers=None, **fields):
+    """Save a response to the survey's current version directly, as the views do."""
+    site = survey.get_site()
+    answers = {
+        "wydzial": Department.objects.filter(office__site=site).first(),
+        "ogolna-ocena": "4",
+        **(answers or {}),
+    }
+    fields = {
+        "site": site,
+        "channel": Channel.ELECTRONIC,
+        "submitted_on": datetime.date(2026, 3, 2),
+        **fields,
+    }
+    return SurveyResponse.objects.record(survey.current_version, answers, **fields)

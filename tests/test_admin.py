@@ -1,7 +1,7 @@
-import datetime
 import json
 
 import pytest
+from wagtail.models import Site
 from wagtail.test.utils.form_data import (
     inline_formset,
     nested_form_data,
@@ -10,7 +10,9 @@ from wagtail.test.utils.form_data import (
 )
 
 from wagtail_ocena.choices import Channel
-from wagtail_ocena.models import Department, SurveyPage, SurveyResponse
+from wagtail_ocena.models import Department, SurveyBanner, SurveyPage, SurveyResponse
+
+from .conftest import record_response
 
 pytestmark = pytest.mark.django_db
 
@@ -49,11 +51,8 @@ def department_rows(office, **changes):
 
 
 def record_for(department, survey):
-    return SurveyResponse.objects.record(
-        survey.current_version,
-        {"wydzial": department, "ogolna-ocena": "5"},
-        channel=Channel.PAPER,
-        submitted_on=datetime.date(2026, 5, 4),
+    return record_response(
+        survey, {"wydzial": department, "ogolna-ocena": "5"}, channel=Channel.PAPER
     )
 
 
@@ -186,9 +185,9 @@ def test_duplicate_question_keys_are_refused_in_the_editor(admin_client, survey)
 def test_survey_with_responses_cannot_be_deleted(admin_client, survey, office):
     record_for(office.departments.first(), survey)
 
-    response = admin_client.post(f"/admin/pages/{survey.pk}/delete/")
+    response = admin_client.post(f"/admin/pages/{survey.pk}/delete/", follow=True)
 
-    assert response.status_code in (302, 403)
+    assert "nie może zostać usunięta" in response.content.decode()
     assert SurveyPage.objects.filter(pk=survey.pk).exists()
     assert SurveyResponse.objects.count() == 1
 
@@ -202,6 +201,29 @@ def test_page_above_a_survey_with_responses_cannot_be_deleted(admin_client, home
     assert SurveyPage.objects.filter(pk=survey.pk).exists()
 
 
+def test_bulk_delete_keeps_survey_responses(admin_client, home, survey, office):
+    record_for(office.departments.first(), survey)
+
+    response = admin_client.post(
+        f"/admin/bulk/wagtailcore/page/delete/?id={home.pk}", {"confirm": "1"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "nie może zostać usunięta" in response.content.decode()
+    assert SurveyPage.objects.filter(pk=survey.pk).exists()
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_the_site_of_an_office_with_responses_cannot_be_deleted(admin_client, site, survey, office):
+    record_for(office.departments.first(), survey)
+
+    response = admin_client.post(f"/admin/sites/delete/{site.pk}/", follow=True)
+
+    assert response.status_code == 200
+    assert Site.objects.filter(pk=site.pk).exists()
+    assert SurveyResponse.objects.count() == 1
+
+
 def test_survey_without_responses_can_be_deleted(admin_client, survey):
     response = admin_client.post(f"/admin/pages/{survey.pk}/delete/")
 
@@ -209,8 +231,19 @@ def test_survey_without_responses_can_be_deleted(admin_client, survey):
     assert not SurveyPage.objects.filter(pk=survey.pk).exists()
 
 
-def test_banners_are_snippets(admin_client, survey):
-    response = admin_client.get("/admin/snippets/wagtail_ocena/surveybanner/add/")
+def test_editors_create_banners_as_snippets(admin_client, survey):
+    response = admin_client.post(
+        "/admin/snippets/wagtail_ocena/surveybanner/add/",
+        {
+            "heading": "Oceń Urząd",
+            "text": "Trzy minuty",
+            "survey_page": survey.pk,
+            "style": "light",
+        },
+    )
 
-    assert response.status_code == 200
-    assert "Oceń Urząd" in response.content.decode()
+    assert response.status_code == 302
+    banner = SurveyBanner.objects.get()
+    assert (banner.survey_page, banner.style) == (survey, "light")
+    listing = admin_client.get("/admin/snippets/wagtail_ocena/surveybanner/").content.decode()
+    assert "Oceń Urząd" in listing

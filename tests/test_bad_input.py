@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from wagtail_ocena.models import Answer, SurveyResponse
+from wagtail_ocena.models import Answer, SurveyPage, SurveyResponse
 from wagtail_ocena.protection import HONEYPOT_FIELD, TOKEN_FIELD
 
 from .conftest import form_token, valid_answers
@@ -161,14 +161,68 @@ def test_stale_version_is_answered_as_rendered_never_mixed(client, survey):
     assert saved.answers.filter(question__key="uwagi").exists()
 
 
+def test_repeated_multiple_choice_answers_count_once(client, home, office):
+    from .conftest import publish_survey
+
+    survey = publish_survey(
+        home,
+        questions=[
+            {
+                "type": "multiple_choice",
+                "value": {
+                    "key": "kanaly",
+                    "text": "Skąd wiesz o ankiecie?",
+                    "help_text": "",
+                    "required": True,
+                    "options": [
+                        {"key": "strona", "label": "ze strony"},
+                        {"key": "plakat", "label": "z plakatu"},
+                    ],
+                },
+            }
+        ],
+    )
+
+    response = client.post(survey.url, valid_answers(survey, **{"q-kanaly": ["strona"] * 3}))
+
+    assert response.status_code == 303
+    assert list(Answer.objects.values_list("option__key", flat=True)) == ["strona"]
+
+
+def test_line_breaks_count_as_the_browser_counts_them(client, survey):
+    # 1990 letters and 10 line breaks: 2000 characters in the browser, 2010 bytes as CR LF.
+    text = "\r\n".join(["a" * 199] * 10) + "a" * 1
+
+    response = client.post(survey.url, valid_answers(survey, **{"q-uwagi": text}))
+
+    assert response.status_code == 303
+    saved = Answer.objects.get(question__key="uwagi").text
+    assert len(saved) == 2000
+    assert "\r" not in saved
+
+
+def test_office_without_departments_can_still_be_answered(client, survey, office):
+    office.departments.update(is_active=False)
+
+    html = client.get(survey.url).content.decode()
+    data = valid_answers(survey)
+    del data["q-wydzial"]
+    response = client.post(survey.url, data)
+
+    assert "W którym wydziale" not in html
+    assert response.status_code == 303
+    assert SurveyResponse.objects.get().department is None
+
+
 def test_over_long_free_text(client, survey):
     text = "ą" * 2001
 
     response = client.post(survey.url, valid_answers(survey, **{"q-uwagi": text}))
 
     assert response.status_code == 400
-    assert "2001" in error_summary(response)
-    assert "2000" in error_summary(response)
+    assert "Odpowiedź ma 2001 znaków, a limit to 2000. Prosimy ją skrócić." in error_summary(
+        response
+    )
     assert_nothing_saved()
 
 
@@ -215,14 +269,15 @@ def test_honeypot_filled(client, survey):
     assert_nothing_saved()
 
 
-def test_replayed_submission(client, survey):
+def test_replayed_submission_is_saved_once(client, survey):
     data = valid_answers(survey)
     assert client.post(survey.url, data).status_code == 303
 
+    # A double click, or Back and send again: the resident lands on the thank-you page.
     replay = client.post(survey.url, data)
 
-    assert replay.status_code == 400
-    assert "została już wysłana" in error_summary(replay)
+    assert replay.status_code == 303
+    assert replay["Location"] == survey.get_thank_you_url()
     assert SurveyResponse.objects.count() == 1
 
 
@@ -235,6 +290,26 @@ def test_too_fast_submission_keeps_answers_and_token(client, survey, settings):
     assert response.status_code == 400
     assert "szybciej, niż da się" in error_summary(response)
     assert f'value="{token}"' in response.content.decode()
+    assert_nothing_saved()
+
+
+def test_expired_form_of_a_replaced_version_comes_back_as_the_current_one(client, survey, settings):
+    settings.WAGTAIL_OCENA_FORM_MAX_AGE = 3600
+    old_version = survey.current_version
+    data = valid_answers(survey, **{TOKEN_FIELD: form_token(survey, age=3601)})
+    questions = [item for item in survey.questions.raw_data if item["value"]["key"] != "uwagi"]
+    survey.questions = questions
+    survey.save_revision().publish()
+
+    response = client.post(survey.url, data)
+
+    assert response.status_code == 400
+    assert "wygasła" in error_summary(response)
+    html = response.content.decode()
+    assert "Uwagi, opinie" not in html
+    # Answers carry over to the same questions of the current version.
+    assert re.search(r'name="q-czas-oczekiwania" value="4"[^>]*checked', html)
+    assert old_version != SurveyPage.objects.get(pk=survey.pk).current_version
     assert_nothing_saved()
 
 
@@ -279,7 +354,10 @@ def test_rate_limit(client, survey, settings):
 
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
-    assert "Zbyt wiele ankiet" in response.content.decode()
+    html = response.content.decode()
+    assert "Wysłano zbyt wiele ankiet" in html
+    minutes = -(-int(response["Retry-After"]) // 60)
+    assert f"Prosimy spróbować ponownie za {minutes} minut" in html
     assert SurveyResponse.objects.count() == 3
     # Another client is not affected.
     other = client.post(survey.url, valid_answers(survey), REMOTE_ADDR="198.51.100.9")
@@ -288,7 +366,7 @@ def test_rate_limit(client, survey, settings):
 
 def test_rate_limit_behind_a_proxy_uses_the_address_the_proxy_saw(client, survey, settings):
     settings.WAGTAIL_OCENA_RATE_LIMIT_POSTS = 1
-    settings.WAGTAIL_OCENA_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.WAGTAIL_OCENA_TRUSTED_PROXY_COUNT = 1
 
     first = client.post(
         survey.url, valid_answers(survey), HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5"

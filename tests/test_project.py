@@ -1,6 +1,7 @@
 """Checks of the project itself that CI would otherwise run separately."""
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+import wagtail_ocena
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +37,15 @@ def test_code_passes_the_linter():
 
 
 def test_wheel_ships_the_app_with_templates_static_and_catalogs(tmp_path):
+    # Built from a copy, so that build leftovers in the checkout cannot leak into it.
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", "db.sqlite3", "media"
+        ),
+    )
     subprocess.run(
         [
             sys.executable,
@@ -44,7 +56,7 @@ def test_wheel_ships_the_app_with_templates_static_and_catalogs(tmp_path):
             "--no-deps",
             "-w",
             str(tmp_path),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,
@@ -59,3 +71,34 @@ def test_wheel_ships_the_app_with_templates_static_and_catalogs(tmp_path):
     assert not [
         name for name in names if name.startswith(("tests/", "example_site/", "benchmarks/"))
     ]
+    assert wheel.name.startswith(f"wagtail_ocena-{wagtail_ocena.__version__}-")
+
+
+def test_works_with_a_swapped_page_model(tmp_path):
+    """A site may swap Wagtail 8's page model (WAGTAIL_PAGE_MODEL); the survey page follows it."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings_swapped_page",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'swapped.sqlite3'}",
+    }
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+
+    for args in (["check"], ["migrate", "--noinput"]):
+        result = manage(*args)
+        assert result.returncode == 0, result.stdout + result.stderr
+    script = (
+        "from wagtail.models import Site\n"
+        "from wagtail_ocena.models import SurveyPage\n"
+        "home = Site.objects.get(is_default_site=True).root_page\n"
+        "page = home.add_child(instance=SurveyPage(title='Ankieta', slug='ankieta'))\n"
+        "page.save_revision().publish()\n"
+        "page = SurveyPage.objects.get(pk=page.pk)\n"
+        "print(type(page).__mro__[2].__name__, page.current_version.number)\n"
+    )
+    result = manage("shell", "--no-imports", "-c", script)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.split()[-2:] == ["BasePage", "1"]

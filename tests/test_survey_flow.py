@@ -1,10 +1,12 @@
 import re
+import uuid
 
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 from django.utils.html import escape
 
-from wagtail_ocena.models import Answer, SurveyResponse
+from wagtail_ocena.models import Answer, SurveyPage, SurveyResponse
 
 from .conftest import valid_answers
 
@@ -139,7 +141,7 @@ def test_nothing_identifying_is_stored_with_a_response(client, survey):
 
     response_fields = {field.name for field in SurveyResponse._meta.concrete_fields}
     answer_fields = {field.name for field in Answer._meta.concrete_fields}
-    assert response_fields == {"id", "version", "channel", "submitted_on", "department"}
+    assert response_fields == {"id", "site", "version", "channel", "submitted_on", "department"}
     assert answer_fields == {
         "id",
         "response",
@@ -150,10 +152,43 @@ def test_nothing_identifying_is_stored_with_a_response(client, survey):
         "department",
         "text",
     }
-    saved = SurveyResponse.objects.values().get()
-    stored = " ".join(str(value) for value in saved.values())
+    saved = SurveyResponse.objects.get()
+    assert isinstance(saved.id, uuid.UUID)  # random: not even the order of submissions
+    stored = " ".join(str(value) for value in SurveyResponse.objects.values().get().values())
     assert "203.0.113.7" not in stored
     assert "Mozilla" not in stored
+    # The abuse controls keep only salted hashes in the cache.
+    cache = caches["default"]
+    keys = list(cache._cache.keys())
+    assert keys
+    assert not [key for key in keys if "203.0.113.7" in key]
+
+
+def test_responses_count_for_the_office_the_survey_is_answered_on(client, survey, office):
+    client.post(survey.url, valid_answers(survey))
+
+    assert SurveyResponse.objects.get().site == survey.get_site()
+
+
+def test_a_survey_moved_to_another_office_asks_about_that_offices_departments(
+    client, survey, other_office_survey
+):
+    other_home = other_office_survey.get_parent()
+    survey.slug = "ankieta-powiatowa"
+    survey.save_revision().publish()
+    survey.move(other_home, pos="last-child")
+    survey = SurveyPage.objects.get(pk=survey.pk)
+    other_site = other_home.get_site()
+
+    html = client.get(survey.get_url(), HTTP_HOST=other_site.hostname).content.decode()
+    response = client.post(survey.get_url(), valid_answers(survey), HTTP_HOST=other_site.hostname)
+
+    assert "Referat Podatków" in html
+    assert "Urząd Stanu Cywilnego" not in html
+    assert response.status_code == 303
+    saved = SurveyResponse.objects.get()
+    assert saved.site == other_site
+    assert saved.department.name == "Referat Podatków"
 
 
 def test_preview_shows_draft_questions_without_a_send_button(survey):

@@ -9,15 +9,23 @@ from django.utils import translation
 LOCALE = Path(__file__).resolve().parent.parent / "wagtail_ocena" / "locale"
 
 
-@pytest.mark.parametrize("language", ["pl", "en"])
-def test_catalog_is_committed_and_compiled(language):
-    po = polib.pofile(LOCALE / language / "LC_MESSAGES" / "django.po")
-    mo = polib.mofile(LOCALE / language / "LC_MESSAGES" / "django.mo")
+def test_polish_catalog_is_compiled():
+    po = polib.pofile(LOCALE / "pl" / "LC_MESSAGES" / "django.po")
+    mo = polib.mofile(LOCALE / "pl" / "LC_MESSAGES" / "django.mo")
 
-    assert len(po) > 100
-    compiled = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in mo}
+    compiled = {entry.msgid: (entry.msgstr, entry.msgstr_plural) for entry in mo}
     for entry in po.translated_entries():
-        assert compiled.get((entry.msgctxt, entry.msgid)) == entry.msgstr, entry.msgid
+        assert compiled.get(entry.msgid) == (entry.msgstr, entry.msgstr_plural), entry.msgid
+
+
+def test_english_catalog_holds_the_same_messages():
+    """English is the source language: its catalog lists every message, untranslated."""
+    pl = polib.pofile(LOCALE / "pl" / "LC_MESSAGES" / "django.po")
+    en = polib.pofile(LOCALE / "en" / "LC_MESSAGES" / "django.po")
+
+    assert len(pl) > 100
+    assert {entry.msgid for entry in en} == {entry.msgid for entry in pl}
+    assert (LOCALE / "en" / "LC_MESSAGES" / "django.mo").exists()
 
 
 def test_polish_catalog_is_complete():

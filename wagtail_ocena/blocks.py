@@ -10,6 +10,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from .choices import QuestionKind
+from .defaults import SCALE_LABELS, SiteLanguageText
 from .keys import fill_keys
 
 # Upper bound for the length limit an editor may set on an open question.
@@ -54,11 +55,11 @@ class BaseQuestionBlock(blocks.StructBlock):
 
 
 class ScaleLabelsBlock(blocks.StructBlock):
-    label_1 = blocks.CharBlock(label="1", max_length=60, default=_("bad"))
-    label_2 = blocks.CharBlock(label="2", max_length=60, default=_("rather bad"))
-    label_3 = blocks.CharBlock(label="3", max_length=60, default=_("average"))
-    label_4 = blocks.CharBlock(label="4", max_length=60, default=_("good"))
-    label_5 = blocks.CharBlock(label="5", max_length=60, default=_("very good"))
+    label_1 = blocks.CharBlock(label="1", max_length=60, default=SiteLanguageText(SCALE_LABELS[0]))
+    label_2 = blocks.CharBlock(label="2", max_length=60, default=SiteLanguageText(SCALE_LABELS[1]))
+    label_3 = blocks.CharBlock(label="3", max_length=60, default=SiteLanguageText(SCALE_LABELS[2]))
+    label_4 = blocks.CharBlock(label="4", max_length=60, default=SiteLanguageText(SCALE_LABELS[3]))
+    label_5 = blocks.CharBlock(label="5", max_length=60, default=SiteLanguageText(SCALE_LABELS[4]))
 
     class Meta:
         label = _("Scale labels")

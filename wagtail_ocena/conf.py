@@ -14,9 +14,9 @@ DEFAULTS = {
     # Which Django cache holds rate-limit counters and used form tokens; in production
     # with several app processes it must be shared (Redis, Memcached, database).
     "CACHE": "default",
-    # The request.META key with the client address; behind a reverse proxy set it to
-    # "HTTP_X_FORWARDED_FOR" (the last address in it, added by your proxy, is used).
-    "CLIENT_IP_HEADER": "REMOTE_ADDR",
+    # How many reverse proxies in front of Django append to X-Forwarded-For. With 0 the
+    # rate limit counts per REMOTE_ADDR, which behind a proxy is the proxy itself.
+    "TRUSTED_PROXY_COUNT": 0,
     # Template that public survey pages extend; it must define the block "content".
     "BASE_TEMPLATE": "wagtail_ocena/base.html",
 }

@@ -8,8 +8,37 @@ import functools
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.deconstruct import deconstructible
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+SCALE_LABELS = [
+    gettext_noop("bad"),
+    gettext_noop("rather bad"),
+    gettext_noop("average"),
+    gettext_noop("good"),
+    gettext_noop("very good"),
+]
+
+
+@deconstructible
+class SiteLanguageText:
+    """A default text, translated into the site's language when used: block defaults
+    become questionnaire content, whatever language the editor's admin is in."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self):
+        with translation.override(settings.LANGUAGE_CODE):
+            return _(self.message)
+
+    def __eq__(self, other):
+        return isinstance(other, SiteLanguageText) and self.message == other.message
+
+    def __hash__(self):
+        return hash(self.message)
 
 
 def _in_site_language(build):
@@ -22,13 +51,7 @@ def _in_site_language(build):
 
 
 def _scale():
-    return {
-        "label_1": _("bad"),
-        "label_2": _("rather bad"),
-        "label_3": _("average"),
-        "label_4": _("good"),
-        "label_5": _("very good"),
-    }
+    return {f"label_{n}": _(label) for n, label in enumerate(SCALE_LABELS, start=1)}
 
 
 def _question(kind, key, text, required=False, help_text="", **extra):

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .choices import NOT_APPLICABLE, QuestionKind
@@ -37,8 +38,27 @@ def _single_choice_field(question, departments):
     )
 
 
+class DistinctMultipleChoiceField(forms.MultipleChoiceField):
+    """Each option counts once, however often a crafted form repeats it."""
+
+    def to_python(self, value):
+        return list(dict.fromkeys(super().to_python(value)))
+
+
+class CommentField(forms.CharField):
+    """Free text whose length is counted as the browser counts it.
+
+    Browsers count a line break as one character against ``maxlength`` but submit it
+    as CR LF; without this, text the browser accepted would be refused as too long.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _multiple_choice_field(question, departments):
-    return forms.MultipleChoiceField(
+    return DistinctMultipleChoiceField(
         choices=_choice_options(question),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
@@ -61,14 +81,17 @@ def _department_field(question, departments):
 
 
 def _open_text_field(question, departments):
-    return forms.CharField(
+    return CommentField(
         max_length=question.max_length,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
             "required": _("Write your answer."),
-            "max_length": _(
-                "Your answer has %(show_value)d characters; the limit is "
-                "%(limit_value)d. Please shorten it."
+            "max_length": ngettext_lazy(
+                "Your answer has %(show_value)d character; the limit is %(limit_value)d. "
+                "Please shorten it.",
+                "Your answer has %(show_value)d characters; the limit is %(limit_value)d. "
+                "Please shorten it.",
+                "show_value",
             ),
         },
     )
@@ -97,10 +120,29 @@ class QuestionField:
         return self.question.kind
 
     @property
+    def is_open_text(self):
+        return self.kind == QuestionKind.OPEN_TEXT
+
+    @property
+    def is_rating(self):
+        return self.kind == QuestionKind.RATING
+
+    @property
+    def input_type(self):
+        return "checkbox" if self.kind == QuestionKind.MULTIPLE_CHOICE else "radio"
+
+    def options(self):
+        """``(subwidget, is_not_applicable)`` for each answer the resident can tick."""
+        return [
+            (option, self.is_rating and option.data["value"] == NOT_APPLICABLE)
+            for option in self.field.subwidgets
+        ]
+
+    @property
     def anchor_id(self):
         """The id of the first input, where the error summary links to."""
         subwidgets = self.field.subwidgets
-        if self.kind != QuestionKind.OPEN_TEXT and subwidgets:
+        if not self.is_open_text and subwidgets:
             return subwidgets[0].id_for_label
         return self.field.auto_id
 
@@ -114,13 +156,17 @@ class SurveyResponseForm(forms.Form):
 
     def __init__(self, *args, questions, departments, **kwargs):
         super().__init__(*args, **kwargs)
-        self.questions = list(questions)
-        for question in self.questions:
+        self.questions = []
+        for question in questions:
+            if question.kind == QuestionKind.DEPARTMENT and not departments.exists():
+                # An office without active departments cannot be asked to choose one.
+                continue
             field = FIELD_BUILDERS[question.kind](question, departments)
             field.label = question.text
             field.help_text = question.help_text
             field.required = question.required
             self.fields[question.field_name] = field
+            self.questions.append(question)
 
     def question_fields(self):
         return [
@@ -153,13 +199,9 @@ class OfficeSettingsForm(WagtailAdminModelForm):
         departments = self.formsets.get("departments")
         if departments is None or not departments.is_valid():
             return cleaned_data
-        for form in departments.forms:
+        for form in departments.deleted_forms:
             department = form.instance
-            if (
-                department.pk
-                and departments._should_delete_form(form)
-                and department.has_responses()
-            ):
+            if department.pk and department.has_responses():
                 self.add_error(
                     None,
                     ValidationError(

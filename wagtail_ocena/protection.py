@@ -27,7 +27,6 @@ class SubmissionProblem:
     INVALID_TOKEN = "invalid_token"  # noqa: S105
     EXPIRED = "expired"
     TOO_FAST = "too_fast"
-    REPLAYED = "replayed"
     HONEYPOT = "honeypot"
 
     MESSAGES = {
@@ -42,10 +41,6 @@ class SubmissionProblem:
         TOO_FAST: _(
             "The questionnaire was sent faster than a person can fill it in. Please check "
             "your answers and send it again."
-        ),
-        REPLAYED: _(
-            "This questionnaire has already been sent, thank you. If you want to fill in "
-            "another one, answer the questions below and send it."
         ),
         HONEYPOT: _(
             "The questionnaire could not be accepted because a field meant to stay empty was "
@@ -127,9 +122,15 @@ class FormToken:
 
 
 def client_address(request):
-    value = request.META.get(get_setting("CLIENT_IP_HEADER"), "")
-    # A proxy appends the address it saw; earlier entries come from the client.
-    return value.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
+    """The client's address, as the last of the trusted proxies in front of Django saw it."""
+    proxies = get_setting("TRUSTED_PROXY_COUNT")
+    if proxies:
+        # Each trusted proxy appends the address it received the request from; anything to
+        # the left of those entries was written by the client and cannot be trusted.
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= proxies and forwarded[-proxies]:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class RateLimit:
@@ -141,6 +142,7 @@ class RateLimit:
         now = now if now is not None else time.time()
         window_index = int(now // self.window)
         self.retry_after = int((window_index + 1) * self.window - now) + 1
+        self.retry_minutes = -(-self.retry_after // 60)
         self.key = f"wagtail_ocena:posts:{_hash('posts', client_address(request), window_index)}"
 
     def hit(self):

@@ -1,21 +1,13 @@
-import logging
-
 from wagtail.signals import page_published
-
-logger = logging.getLogger(__name__)
 
 
 def freeze_survey_version(sender, instance, revision, **kwargs):
     from .models import SurveyPage
 
-    if not isinstance(instance, SurveyPage):
-        return
-    version = instance.freeze_version(user=getattr(revision, "user", None), revision=revision)
-    if version is None:
-        logger.warning(
-            "Survey page %s was published outside any site; it has no version to answer.",
-            instance.pk,
-        )
+    # Scheduling a first publication also sends page_published; the version is frozen
+    # when the page actually goes live. Aliases answer their original's versions.
+    if isinstance(instance, SurveyPage) and instance.live and not instance.alias_of_id:
+        instance.freeze_version(user=getattr(revision, "user", None), revision=revision)
 
 
 def register_signal_handlers():

@@ -3,7 +3,6 @@
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from wagtail.models import Site
 
 from .choices import Channel
 from .conf import get_setting
@@ -18,122 +17,125 @@ from .protection import (
 )
 
 
-def _office(request):
-    try:
-        # Cached on the request, shared with Wagtail's {{ settings }} in templates.
-        return OfficeSettings.for_request(request)
-    except OfficeSettings.DoesNotExist:
-        return None
+class SurveyContext:
+    """What every public page of one survey needs: the office it is answered for."""
 
+    def __init__(self, request, page):
+        self.request = request
+        self.page = page
+        # The office is the site the page is served on (for an alias, the alias's site).
+        self.site = page.get_site()
+        self.office = OfficeSettings.objects.filter(site=self.site).first() if self.site else None
 
-def _render(request, page, template, context=None, status=200):
-    context = {
-        "page": page,
-        "self": page,
-        "office": _office(request),
-        "base_template": get_setting("BASE_TEMPLATE"),
-        **(context or {}),
-    }
-    return TemplateResponse(request, template, context, status=status)
+    def departments(self):
+        return Department.objects.for_site(self.site).active()
 
+    def form(self, questions, data=None):
+        return SurveyResponseForm(data, questions=questions, departments=self.departments())
 
-def _survey_response(request, page, form, token, *, status=200, problem=None, preview=False):
-    return _render(
-        request,
-        page,
-        page.template,
-        {
-            "form": form,
-            "token": token.sign() if token else "",
-            "token_field": TOKEN_FIELD,
-            "honeypot_field": HONEYPOT_FIELD,
-            "problem": SubmissionProblem.MESSAGES.get(problem),
-            "preview": preview,
-        },
-        status=status,
-    )
+    def render(self, template, context=None, status=200):
+        context = {
+            **self.page.get_context(self.request),
+            "office": self.office,
+            "base_template": get_setting("BASE_TEMPLATE"),
+            **(context or {}),
+        }
+        return TemplateResponse(self.request, template, context, status=status)
+
+    def render_form(self, form, token, *, status=200, problem=None, preview=False):
+        return self.render(
+            self.page.template,
+            {
+                "form": form,
+                "token": token.sign() if token else "",
+                "token_field": TOKEN_FIELD,
+                "honeypot_field": HONEYPOT_FIELD,
+                "problem": SubmissionProblem.MESSAGES.get(problem),
+                "preview": preview,
+            },
+            status=status,
+        )
 
 
 def survey_form(request, page, preview=False):
+    survey = SurveyContext(request, page)
     if preview:
-        site = Site.find_for_request(request)
-        form = SurveyResponseForm(
-            questions=page.draft_questions(),
-            departments=Department.objects.for_site(site).active(),
-        )
-        return _survey_response(request, page, form, None, preview=True)
+        return survey.render_form(survey.form(page.draft_questions()), None, preview=True)
 
     version = page.current_version
     if version is None:
-        return _render(request, page, "wagtail_ocena/survey_unavailable.html", status=503)
+        return survey.render("wagtail_ocena/survey_unavailable.html", status=503)
     if request.method == "POST":
-        return _submit(request, page)
-    form = SurveyResponseForm(
-        questions=version.load_questions(),
-        departments=Department.objects.for_site(version.site_id).active(),
-    )
-    return _survey_response(request, page, form, FormToken.issue(page, version))
+        return _submit(survey, version)
+    form = survey.form(version.load_questions())
+    return survey.render_form(form, FormToken.issue(page, version))
 
 
-def _submit(request, page):
+def _submit(survey, current_version):
+    request, page = survey.request, survey.page
     limit = RateLimit(request)
     if not limit.hit():
-        response = _render(request, page, "wagtail_ocena/rate_limited.html", status=429)
+        response = survey.render(
+            "wagtail_ocena/rate_limited.html",
+            {"retry_minutes": limit.retry_minutes},
+            status=429,
+        )
         response["Retry-After"] = str(limit.retry_after)
         return response
 
     token = FormToken.read(request.POST.get(TOKEN_FIELD), page)
-    version = None
-    if token is not None:
+    problem = token.problem() if token else SubmissionProblem.INVALID_TOKEN
+    version = current_version
+    if token is not None and problem != SubmissionProblem.EXPIRED:
         # The version the form was rendered with, even if the survey was republished
         # since: the answers belong to those questions, and versions never mix.
-        version = SurveyVersion.objects.filter(pk=token.version_id, page=page).first()
-    if version is None:
-        token = None
-        version = page.current_version
-
-    questions = version.load_questions()
-    form = SurveyResponseForm(
-        request.POST,
-        questions=questions,
-        departments=Department.objects.for_site(version.site_id).active(),
-    )
+        version = SurveyVersion.objects.filter(
+            pk=token.version_id, page_id=current_version.page_id
+        ).first()
+        if version is None:
+            token, problem, version = None, SubmissionProblem.INVALID_TOKEN, current_version
     if request.POST.get(HONEYPOT_FIELD):
         problem = SubmissionProblem.HONEYPOT
-    elif token is None:
-        problem = SubmissionProblem.INVALID_TOKEN
-    else:
-        problem = token.problem()
 
+    questions = version.load_questions()
+    form = survey.form(questions, request.POST)
     if form.is_valid() and problem is None:
         if not token.use():
-            problem = SubmissionProblem.REPLAYED
-            token = None
-        else:
-            try:
-                SurveyResponse.objects.record(
-                    version,
-                    form.answers(),
-                    channel=Channel.ELECTRONIC,
-                    submitted_on=timezone.localdate(),
-                    questions=questions,
-                )
-            except Exception:
-                token.release()
-                raise
-            response = HttpResponseRedirect(page.get_thank_you_url(request))
-            response.status_code = 303  # See Other: reloading the thank-you page resends nothing
-            return response
+            # Sent twice (a double click, or Back and send again): it was saved the first time.
+            return _see_other(page.get_thank_you_url(request))
+        try:
+            SurveyResponse.objects.record(
+                version,
+                form.answers(),
+                questions=questions,
+                site=survey.site,
+                channel=Channel.ELECTRONIC,
+                submitted_on=timezone.localdate(),
+            )
+        except Exception:
+            token.release()
+            raise
+        return _see_other(page.get_thank_you_url(request))
 
     if token is None or problem == SubmissionProblem.EXPIRED:
-        token = FormToken.issue(page, version)
-    return _survey_response(request, page, form, token, status=400, problem=problem)
+        # A fresh form is always for the current questions; answers carry over by key.
+        token = FormToken.issue(page, current_version)
+        if version != current_version:
+            form = survey.form(current_version.load_questions(), request.POST)
+            form.is_valid()
+    return survey.render_form(form, token, status=400, problem=problem)
+
+
+def _see_other(url):
+    response = HttpResponseRedirect(url)
+    response.status_code = 303  # See Other: reloading the thank-you page resends nothing
+    return response
 
 
 def thank_you(request, page):
-    site = Site.find_for_request(request)
-    home_url = site.root_page.get_url(request) if site else None
-    return _render(request, page, page.thank_you_template, {"home_url": home_url})
+    survey = SurveyContext(request, page)
+    home_url = survey.site.root_page.get_url(request) if survey.site else None
+    return survey.render(page.thank_you_template, {"home_url": home_url})
 
 
 def csrf_failure(request, reason=""):

@@ -41,9 +41,10 @@ def _weighted(rng, items, weights):
 class ResponseGenerator:
     """Draws plausible answers to a survey version, slightly better in newer periods."""
 
-    def __init__(self, version, departments, seed=2026):
+    def __init__(self, version, site, departments, seed=2026):
         self.rng = random.Random(seed)
         self.version = version
+        self.site = site
         self.questions = version.load_questions()
         self.departments = list(departments)
         # Each department has its own level of service, so per-department reports differ.
@@ -117,6 +118,7 @@ class ResponseGenerator:
                     self.version,
                     self.questions,
                     self.answers((day - first).days / span),
+                    site=self.site,
                     channel=channel,
                     submitted_on=day,
                 )

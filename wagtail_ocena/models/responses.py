@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -8,25 +10,25 @@ from .survey import SurveyVersion
 
 class SurveyResponseManager(models.Manager):
     @transaction.atomic
-    def record(self, version, answers, *, channel, submitted_on, questions=None):
+    def record(self, version, answers, *, questions=None, **fields):
         """Save one completed questionnaire: the response and all its answer rows, or nothing.
 
         ``answers`` maps question keys to cleaned values, as ``SurveyResponseForm.answers()``
-        returns them. ``questions`` are the version's loaded questions, if the caller has them.
+        returns them; ``fields`` are the response's own (``site``, ``channel``,
+        ``submitted_on``...). ``questions`` are the version's loaded questions, if the caller
+        has them.
         """
         if questions is None:
             questions = version.load_questions()
-        response, rows = draft_response(
-            version, questions, answers, channel=channel, submitted_on=submitted_on
-        )
-        response.save()
+        response, rows = draft_response(version, questions, answers, **fields)
+        response.save(force_insert=True)
         for row in rows:
             row.response = response
         Answer.objects.bulk_create(rows)
         return response
 
 
-def draft_response(version, questions, answers, *, channel, submitted_on):
+def draft_response(version, questions, answers, **fields):
     """The unsaved response and its unsaved answer rows for cleaned ``answers``."""
     rows = []
     department = None
@@ -37,13 +39,7 @@ def draft_response(version, questions, answers, *, channel, submitted_on):
         rows.extend(answer_rows(question, value))
         if question.kind == QuestionKind.DEPARTMENT:
             department = value
-    response = SurveyResponse(
-        version=version,
-        channel=channel,
-        submitted_on=submitted_on,
-        department=department,
-    )
-    return response, rows
+    return SurveyResponse(version=version, department=department, **fields), rows
 
 
 def answer_rows(question, value):
@@ -70,9 +66,18 @@ class SurveyResponse(models.Model):
     """One completed questionnaire, electronic or paper.
 
     Deliberately holds nothing that identifies the respondent: no IP address, user agent,
-    session or time of day, only the date.
+    session or time of day, only the date; and a random id, so that not even the order of
+    submissions within a day can be read from it.
     """
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("office"),
+        help_text=_("The site (office) the questionnaire was answered for."),
+    )
     version = models.ForeignKey(
         SurveyVersion,
         on_delete=models.PROTECT,
@@ -100,7 +105,7 @@ class SurveyResponse(models.Model):
                 fields=["version", "submitted_on"],
                 name="wagtail_ocena_resp_version_day",
             ),
-            models.Index(fields=["submitted_on"], name="wagtail_ocena_resp_day"),
+            models.Index(fields=["site", "submitted_on"], name="wagtail_ocena_resp_site_day"),
         ]
 
     def __str__(self):
@@ -146,7 +151,17 @@ class Answer(models.Model):
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="wagtail_ocena_answer_rating_1_5",
-            )
+            ),
+            # One row per question, or per chosen option of a multiple-choice question.
+            models.UniqueConstraint(
+                fields=["response", "question", "option"],
+                name="wagtail_ocena_answer_unique_option",
+            ),
+            models.UniqueConstraint(
+                fields=["response", "question"],
+                condition=models.Q(option__isnull=True),
+                name="wagtail_ocena_answer_unique_question",
+            ),
         ]
 
     def __str__(self):

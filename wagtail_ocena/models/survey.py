@@ -1,6 +1,7 @@
 import hashlib
 import json
 
+import swapper
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
@@ -8,12 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PagePermissionTester
 
 from .. import defaults
 from ..blocks import QuestionsBlock
 from ..choices import QuestionKind
-from ..keys import unique_key
+from ..keys import fill_keys
+
+# The site's page model: wagtail.models.Page unless WAGTAIL_PAGE_MODEL swaps it (the app
+# defining a swapped model must then come before wagtail_ocena in INSTALLED_APPS).
+Page = swapper.load_model("wagtailcore", "Page", require_ready=False)
 
 
 class SurveyPage(RoutablePageMixin, Page):
@@ -81,45 +85,34 @@ class SurveyPage(RoutablePageMixin, Page):
             return thank_you(request, self)
         return survey_form(request, self, preview=True)
 
-    def permissions_for_user(self, user):
-        return SurveyPagePermissionTester(user, self)
-
-    def has_responses(self):
-        from .responses import SurveyResponse
-
-        return SurveyResponse.objects.filter(version__page=self).exists()
-
     def get_thank_you_url(self, request=None):
         return self.get_url(request) + self.reverse_subpage("thank_you")
 
     @property
     def current_version(self):
-        """The most recently published version of the questions, or None."""
-        return self.versions.order_by("-number").first()
+        """The most recently published version of the questions, or None.
+
+        An alias answers the versions of its original, so results are not split.
+        """
+        page_id = self.alias_of_id or self.pk
+        return SurveyVersion.objects.filter(page_id=page_id).order_by("-number").first()
 
     def draft_questions(self):
         """The questions as edited on this page (not frozen), as unsaved ``SurveyQuestion``s."""
+        children = list(self.questions)
+        fields = [child.block.question_fields(child.value) for child in children]
+        _ensure_unique_keys(fields, "text", fallback="pytanie")
         questions = []
-        taken = set()
-        for position, child in enumerate(self.questions):
-            fields = child.block.question_fields(child.value)
-            # Content created outside the page editor may lack keys; the editor's
-            # validation would have filled them in.
-            if not fields["key"] or fields["key"] in taken:
-                fields["key"] = unique_key(fields["text"], taken, fallback="pytanie")
-            taken.add(fields["key"])
-            question = SurveyQuestion(position=position, **fields)
-            option_keys = set()
-            question.choice_options = []
-            for option_position, (key, label) in enumerate(
-                child.block.question_options(child.value)
-            ):
-                if not key or key in option_keys:
-                    key = unique_key(label, option_keys, fallback="odp")
-                option_keys.add(key)
-                question.choice_options.append(
-                    QuestionOption(position=option_position, key=key, label=label)
-                )
+        for position, (child, question_fields) in enumerate(zip(children, fields, strict=True)):
+            options = [
+                {"key": key, "label": label}
+                for key, label in child.block.question_options(child.value)
+            ]
+            _ensure_unique_keys(options, "label", fallback="odp")
+            question = SurveyQuestion(position=position, **question_fields)
+            question.choice_options = [
+                QuestionOption(position=index, **option) for index, option in enumerate(options)
+            ]
             questions.append(question)
         return questions
 
@@ -127,22 +120,17 @@ class SurveyPage(RoutablePageMixin, Page):
     def freeze_version(self, user=None, revision=None):
         """Freeze the page's questions as a new version, unless they equal the current one.
 
-        Returns the version responses should now point at, or None while the page is
-        not under any site (it cannot be answered then).
+        Returns the version responses should now point at.
         """
-        site = self.get_site()
-        if site is None:
-            return None
         questions = self.draft_questions()
         fingerprint = question_set_fingerprint(questions)
         # Lock the page row so two concurrent publishes cannot both create version N.
-        type(self).objects.select_for_update().filter(pk=self.pk).first()
+        SurveyPage.objects.select_for_update().filter(pk=self.pk).first()
         current = self.versions.order_by("-number").first()
         if current is not None and current.fingerprint == fingerprint:
             return current
         version = SurveyVersion.objects.create(
             page=self,
-            site=site,
             number=(current.number + 1) if current else 1,
             fingerprint=fingerprint,
             created_by=user,
@@ -151,19 +139,24 @@ class SurveyPage(RoutablePageMixin, Page):
         for question in questions:
             question.version = version
         SurveyQuestion.objects.bulk_create(questions)
-        options = []
-        for question in questions:
-            for option in question.choice_options:
-                option.question = question
-                options.append(option)
-        QuestionOption.objects.bulk_create(options)
+        QuestionOption.objects.bulk_create(
+            [option for question in questions for option in _bind_options(question)]
+        )
         return version
 
 
-class SurveyPagePermissionTester(PagePermissionTester):
-    def can_delete(self, ignore_bulk=False):
-        # Deleting the page would delete the responses: unpublish it instead.
-        return super().can_delete(ignore_bulk=ignore_bulk) and not self.page.has_responses()
+def _ensure_unique_keys(values, text_field, fallback):
+    # Content written outside the page editor may lack keys or repeat them, which the
+    # editor's validation refuses; freezing makes them unique instead.
+    for index in fill_keys(values, text_field, fallback):
+        values[index]["key"] = ""
+    fill_keys(values, text_field, fallback)
+
+
+def _bind_options(question):
+    for option in question.choice_options:
+        option.question = question
+        yield option
 
 
 def question_set_fingerprint(questions):
@@ -173,8 +166,15 @@ def question_set_fingerprint(questions):
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
+class FrozenQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} rows are frozen and cannot be changed.")
+
+
 class FrozenModel(models.Model):
     """Rows that must never change once written: answers depend on them."""
+
+    objects = FrozenQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -193,13 +193,6 @@ class SurveyVersion(FrozenModel):
         on_delete=models.CASCADE,
         related_name="versions",
         verbose_name=_("survey"),
-    )
-    site = models.ForeignKey(
-        "wagtailcore.Site",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("office"),
-        help_text=_("The site (office) the survey was published on."),
     )
     number = models.PositiveIntegerField(_("number"))
     fingerprint = models.CharField(max_length=64, editable=False)

@@ -128,7 +128,7 @@ class Command(BaseCommand):
     def responses(self, survey, office, days):
         if SurveyResponse.objects.filter(version__page=survey).exists():
             return 0
-        generator = ResponseGenerator(survey.current_version, office.departments.all())
+        generator = ResponseGenerator(survey.current_version, office.site, office.departments.all())
         end = timezone.localdate() - datetime.timedelta(days=1)
         start = end - datetime.timedelta(days=days - 1)
         return generator.write(generator.days(start, end))
