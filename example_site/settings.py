@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
+    "wagtail_modeladmin",
     "modelcluster",
     "taggit",
     "django_filters",

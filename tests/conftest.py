@@ -2,13 +2,17 @@ import datetime
 import time
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
-from wagtail.models import Page, Site
+from django.test import Client
+from wagtail.models import GroupSitePermission, Page, Site
 
 from example_site.home.models import HomePage
 from wagtail_ocena.choices import Channel
 from wagtail_ocena.models import Department, OfficeSettings, SurveyPage, SurveyResponse
 from wagtail_ocena.protection import TOKEN_FIELD, FormToken
+
+ADMINISTRATORS = "Ocena Urzędu — administratorzy"
 
 
 @pytest.fixture(autouse=True)
@@ -120,3 +124,50 @@ def record_response(survey, answers=None, **fields):
         **fields,
     }
     return SurveyResponse.objects.record(survey.current_version, answers, **fields)
+
+
+@pytest.fixture
+def clerk(django_user_model):
+    """A survey administrator in the group the migration creates: every office."""
+    user = django_user_model.objects.create_user(
+        "urzednik", password="x", first_name="Anna", last_name="Nowak"
+    )
+    user.groups.add(Group.objects.get(name=ADMINISTRATORS))
+    return user
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def clerk_client(clerk):
+    return logged_in(clerk)
+
+
+@pytest.fixture
+def editor_client(django_user_model):
+    """A CMS editor without any survey permission."""
+    user = django_user_model.objects.create_user("redaktor", password="x")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    return logged_in(user)
+
+
+@pytest.fixture
+def local_clerk_client(django_user_model, site):
+    """A clerk of one office only, through Wagtail's per-site group permissions."""
+    user = django_user_model.objects.create_user("koronowo", password="x")
+    group = Group.objects.create(name="Koronowo")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for codename in (
+        "enter_paper_surveyresponse",
+        "download_printable_surveyresponse",
+        "view_surveyresponse",
+    ):
+        GroupSitePermission.objects.create(
+            group=group, site=site, permission=Permission.objects.get(codename=codename)
+        )
+    user.groups.add(group)
+    return logged_in(user)

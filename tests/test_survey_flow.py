@@ -141,7 +141,10 @@ def test_nothing_identifying_is_stored_with_a_response(client, survey):
 
     response_fields = {field.name for field in SurveyResponse._meta.concrete_fields}
     answer_fields = {field.name for field in Answer._meta.concrete_fields}
-    assert response_fields == {"id", "site", "version", "channel", "submitted_on", "department"}
+    respondent_fields = {"id", "site", "version", "channel", "submitted_on", "department"}
+    # Paper entry records the clerk's work and what is written on the sheet, nothing more.
+    paper_fields = {"entered_by", "entered_at", "sheet_date", "batch", "sheet_number"}
+    assert response_fields == respondent_fields | paper_fields
     assert answer_fields == {
         "id",
         "response",
@@ -153,6 +156,12 @@ def test_nothing_identifying_is_stored_with_a_response(client, survey):
         "text",
     }
     saved = SurveyResponse.objects.get()
+    assert (saved.entered_by, saved.entered_at, saved.batch, saved.sheet_number) == (
+        None,
+        None,
+        "",
+        None,
+    )
     assert isinstance(saved.id, uuid.UUID)  # random: not even the order of submissions
     stored = " ".join(str(value) for value in SurveyResponse.objects.values().get().values())
     assert "203.0.113.7" not in stored

@@ -1,15 +1,81 @@
+"""Wiring into the Wagtail admin; the pieces live in their own modules."""
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.models import Site
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from . import menu, permissions
 from .actions import DeleteSiteAction
+from .modeladmin import responses_admin
 from .models import SurveyResponse
-from .viewsets import survey_banner_viewset
+from .views.paper import LOG_CORRECT, LOG_DELETE, LOG_ENTER
+from .viewsets import survey_admin_viewset, survey_banner_viewset
 
+register_permission_policy(SurveyResponse, permissions.response_permission_policy)
 register_snippet(survey_banner_viewset)
+responses_admin.register_with_wagtail()
+
+
+@hooks.register("register_admin_viewset")
+def register_survey_admin_viewset():
+    return survey_admin_viewset
+
+
+@hooks.register("register_admin_menu_item")
+def register_survey_menu():
+    return menu.survey_menu_item()
+
+
+@hooks.register("register_ocena_menu_item")
+def register_paper_entry_menu_item():
+    return menu.paper_entry_menu_item()
+
+
+@hooks.register("register_ocena_menu_item")
+def register_printable_menu_item():
+    return menu.printable_menu_item()
+
+
+@hooks.register("register_ocena_menu_item")
+def register_responses_menu_item():
+    return responses_admin.get_menu_item()
+
+
+@hooks.register("register_permissions")
+def register_permissions():
+    return permissions.registered_permissions()
+
+
+@hooks.register("register_group_permission_panel")
+def register_office_permissions_panel():
+    return permissions.OfficePermissionsForm
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action(
+        LOG_ENTER,
+        gettext_lazy("Enter paper questionnaire"),
+        gettext_lazy("Paper questionnaire entered"),
+    )
+    actions.register_action(
+        LOG_CORRECT,
+        gettext_lazy("Correct paper questionnaire"),
+        gettext_lazy("Paper questionnaire corrected"),
+    )
+    actions.register_action(
+        LOG_DELETE, gettext_lazy("Delete questionnaire"), gettext_lazy("Questionnaire deleted")
+    )
+
+
+@hooks.register("register_actions")
+def register_actions(registry):
+    registry.register(Site, DeleteSiteAction)
 
 
 def _refuse_deleting_survey_data(request, pages):
@@ -38,8 +104,3 @@ def keep_survey_responses_in_bulk(request, action_type, objects, action_class_in
     if action_type == "delete" and objects and hasattr(objects[0], "path"):
         return _refuse_deleting_survey_data(request, objects)
     return None
-
-
-@hooks.register("register_actions")
-def register_actions(registry):
-    registry.register(Site, DeleteSiteAction)

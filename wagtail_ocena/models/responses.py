@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -95,11 +96,40 @@ class SurveyResponse(models.Model):
         verbose_name=_("department"),
     )
 
+    # Paper questionnaires only: who typed the sheet in and when (the clerk's work, not
+    # the respondent's), and what is written on the sheet.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
+    sheet_date = models.DateField(
+        _("date on the sheet"), null=True, blank=True, help_text=_("If the sheet has one.")
+    )
+    batch = models.CharField(
+        _("batch"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the sheets came from, e.g. “skrzynka BOI, marzec 2026”."),
+    )
+    sheet_number = models.PositiveIntegerField(_("sheet number"), null=True, blank=True)
+
     objects = SurveyResponseManager()
 
     class Meta:
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
+        # Responses are created by residents and by paper entry, never through a generic
+        # "add" or "change": those permissions would mean nothing.
+        default_permissions = ("view", "delete")
+        permissions = [
+            ("enter_paper_surveyresponse", _("Can enter and correct paper questionnaires")),
+            ("download_printable_surveyresponse", _("Can download the printable questionnaire")),
+        ]
         indexes = [
             models.Index(
                 fields=["version", "submitted_on"],
@@ -107,12 +137,58 @@ class SurveyResponse(models.Model):
             ),
             models.Index(fields=["site", "submitted_on"], name="wagtail_ocena_resp_site_day"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "batch", "sheet_number"],
+                condition=models.Q(channel="paper", sheet_number__isnull=False)
+                & ~models.Q(batch=""),
+                name="wagtail_ocena_paper_sheet_unique",
+            )
+        ]
 
     def __str__(self):
         return _("Response of %(date)s (%(channel)s)") % {
             "date": self.submitted_on,
             "channel": self.get_channel_display(),
         }
+
+    @property
+    def is_paper(self):
+        return self.channel == Channel.PAPER
+
+    @transaction.atomic
+    def correct(self, answers, *, questions=None, **fields):
+        """Replace the answers (and given fields) of this response, all or nothing."""
+        if questions is None:
+            questions = self.version.load_questions()
+        corrected, rows = draft_response(self.version, questions, answers, **fields)
+        self.department = corrected.department
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save()
+        self.answers.all().delete()
+        for row in rows:
+            row.response = self
+        Answer.objects.bulk_create(rows)
+
+    def form_answers(self):
+        """The stored answers as ``SurveyResponseForm`` data, for correcting them."""
+        data = {}
+        for answer in self.answers.select_related("question", "option"):
+            question = answer.question
+            if question.kind == QuestionKind.MULTIPLE_CHOICE:
+                data.setdefault(question.field_name, []).append(answer.option.key)
+            elif question.kind == QuestionKind.RATING:
+                data[question.field_name] = (
+                    NOT_APPLICABLE if answer.not_applicable else str(answer.rating)
+                )
+            elif answer.option_id:
+                data[question.field_name] = answer.option.key
+            elif answer.department_id:
+                data[question.field_name] = answer.department_id
+            else:
+                data[question.field_name] = answer.text
+        return data
 
 
 class Answer(models.Model):

@@ -68,18 +68,18 @@ class SurveyPage(RoutablePageMixin, Page):
 
     @path("")
     def index_route(self, request):
-        from ..views import survey_form
+        from ..views.public import survey_form
 
         return survey_form(request, self)
 
     @path("dziekujemy/", name="thank_you")
     def thank_you(self, request):
-        from ..views import thank_you
+        from ..views.public import thank_you
 
         return thank_you(request, self)
 
     def serve_preview(self, request, mode_name):
-        from ..views import survey_form, thank_you
+        from ..views.public import survey_form, thank_you
 
         if mode_name == "thank-you":
             return thank_you(request, self)
@@ -185,6 +185,13 @@ class FrozenModel(models.Model):
         super().save(*args, **kwargs)
 
 
+class SurveyVersionQuerySet(FrozenQuerySet):
+    def for_site(self, site):
+        """Versions of every survey page on ``site`` (aliases count as their originals)."""
+        pages = SurveyPage.objects.in_site(site).values_list("pk", "alias_of_id")
+        return self.filter(page_id__in={alias_of or pk for pk, alias_of in pages})
+
+
 class SurveyVersion(FrozenModel):
     """An immutable, published question set of a survey page."""
 
@@ -212,6 +219,8 @@ class SurveyVersion(FrozenModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = SurveyVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("survey version")

@@ -4,11 +4,11 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from .choices import Channel
-from .conf import get_setting
-from .forms import SurveyResponseForm
-from .models import Department, OfficeSettings, SurveyResponse, SurveyVersion
-from .protection import (
+from ..choices import Channel
+from ..conf import get_setting
+from ..forms import SurveyResponseForm
+from ..models import Department, OfficeSettings, SurveyResponse, SurveyVersion
+from ..protection import (
     HONEYPOT_FIELD,
     TOKEN_FIELD,
     FormToken,

@@ -1,0 +1,181 @@
+"""The listing of completed questionnaires, on wagtail-modeladmin.
+
+wagtail-modeladmin is in maintenance mode upstream; it is used here and nowhere else, so that
+moving the listing to a core Wagtail ``ModelViewSet`` touches this module only.
+"""
+
+from django.contrib.admin import SimpleListFilter
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin
+from wagtail_modeladmin.views import (
+    CreateView,
+    DeleteView,
+    EditView,
+    HistoryView,
+    IndexView,
+    InspectView,
+)
+
+from .models import SurveyResponse
+from .permissions import DELETE, ENTER_PAPER, VIEW, may, response_permission_policy
+from .views.admin import forbidden
+
+LISTING_ACTIONS = [VIEW, ENTER_PAPER, DELETE]
+
+
+class RefusedWith403:
+    """modeladmin raises PermissionDenied, which the admin turns into a redirect; the survey
+    views answer a plain 403 instead, and so does the listing."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied:
+            return forbidden(request)
+
+
+class ResponseIndexView(RefusedWith403, IndexView):
+    pass
+
+
+class ResponseInspectView(RefusedWith403, InspectView):
+    pass
+
+
+class ResponseHistoryView(RefusedWith403, HistoryView):
+    pass
+
+
+class NoCreateView(RefusedWith403, CreateView):
+    pass
+
+
+class NoEditView(RefusedWith403, EditView):
+    pass
+
+
+class NoDeleteView(RefusedWith403, DeleteView):
+    pass
+
+
+class ResponsePermissionHelper(PermissionHelper):
+    """Listing and inspecting only: entering, correcting and deleting have their own views."""
+
+    def user_can_list(self, user):
+        return any(may(user, action) for action in LISTING_ACTIONS)
+
+    def user_can_inspect_obj(self, user, obj):
+        return any(may(user, action, obj.site) for action in LISTING_ACTIONS)
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class EnteredByFilter(SimpleListFilter):
+    """Administrators who typed in paper sheets (Django's related-field filters need
+    django.contrib.admin installed; this one does not)."""
+
+    title = _("entered by")
+    parameter_name = "entered_by"
+
+    def lookups(self, request, model_admin):
+        users = get_user_model().objects.filter(
+            pk__in=model_admin.get_queryset(request).values("entered_by")
+        )
+        return [(str(user.pk), user.get_full_name() or user.get_username()) for user in users]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(entered_by_id=self.value())
+        return queryset
+
+
+class ResponseButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+        user = self.request.user
+        if obj.is_paper and may(user, ENTER_PAPER, obj.site):
+            buttons.append(
+                self.button(
+                    "wagtail_ocena_admin:paper_correct", obj, _("Correct"), _("Correct this sheet")
+                )
+            )
+        if may(user, DELETE, obj.site):
+            buttons.append(
+                self.button(
+                    "wagtail_ocena_admin:response_delete",
+                    obj,
+                    _("Delete"),
+                    _("Delete this questionnaire"),
+                    classnames=["no"],
+                )
+            )
+        return buttons
+
+    def button(self, url_name, obj, label, title, classnames=()):
+        return {
+            "url": reverse(url_name, args=[obj.pk]),
+            "label": label,
+            "classname": self.finalise_classname(list(classnames)),
+            "title": title,
+        }
+
+
+class SurveyResponseAdmin(ModelAdmin):
+    model = SurveyResponse
+    menu_label = _("Completed questionnaires")
+    menu_icon = "list-ul"
+    menu_order = 300
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+    inspect_template_name = "wagtail_ocena/admin/response_inspect.html"
+    permission_helper_class = ResponsePermissionHelper
+    index_view_class = ResponseIndexView
+    inspect_view_class = ResponseInspectView
+    history_view_class = ResponseHistoryView
+    create_view_class = NoCreateView
+    edit_view_class = NoEditView
+    delete_view_class = NoDeleteView
+    button_helper_class = ResponseButtonHelper
+    list_display = (
+        "submitted_on",
+        "channel",
+        "department",
+        "version",
+        "batch",
+        "sheet_number",
+        "entered_by",
+    )
+    list_filter = (
+        "channel",
+        "batch",
+        "submitted_on",
+        EnteredByFilter,
+    )
+    list_select_related = ("version", "department", "entered_by")
+    search_fields = ("batch",)
+    ordering = ("-submitted_on", "batch", "sheet_number")
+    list_per_page = 50
+
+    def get_permissions_for_registration(self):
+        # Registered once, by wagtail_hooks, whatever renders the listing.
+        return super().get_permissions_for_registration().none()
+
+    def get_queryset(self, request):
+        offices = response_permission_policy.sites_user_has_any_permission_for(
+            request.user, LISTING_ACTIONS
+        )
+        return super().get_queryset(request).filter(site__in=offices)
+
+
+responses_admin = SurveyResponseAdmin()

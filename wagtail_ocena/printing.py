@@ -1,0 +1,87 @@
+"""The printable questionnaire: a PDF of one survey version for the office's service desks."""
+
+import base64
+import functools
+import itertools
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .choices import QuestionKind
+from .forms import SurveyResponseForm
+from .models import Department
+
+TEMPLATE = "wagtail_ocena/printable/questionnaire.html"
+
+
+@functools.cache
+def _font_configuration():
+    # WeasyPrint is imported on first use: it needs Pango, which only PDF output requires.
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def questionnaire_sections(form):
+    """The form's questions in print order, consecutive ratings on one scale as one table.
+
+    Yields ``(kind, items)``: ``("ratings", [QuestionField, ...])`` or ``("question", [item])``.
+    """
+
+    def table_key(item):
+        question = item.question
+        if question.kind != QuestionKind.RATING:
+            return None
+        return (tuple(question.scale_labels), question.allow_not_applicable)
+
+    main = form.main_question_fields()
+    for key, group in itertools.groupby(main, key=lambda item: table_key(item) or id(item)):
+        items = list(group)
+        if isinstance(key, tuple):
+            yield "ratings", items
+        else:
+            yield "question", items
+
+
+def _data_uri(content_type, data):
+    return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
+
+
+def _logo_data_uri(office):
+    if not office.logo_id:
+        return None
+    rendition = office.logo.get_rendition("height-160")
+    with rendition.file.open("rb") as logo:
+        return _data_uri(f"image/{rendition.file.name.rsplit('.', 1)[-1].lower()}", logo.read())
+
+
+def questionnaire_context(version, office, survey_url):
+    form = SurveyResponseForm(
+        questions=version.load_questions(),
+        departments=Department.objects.for_site(office.site).active(),
+    )
+    return {
+        "office": office,
+        "survey": version.page,
+        "version": version,
+        "form": form,
+        "sections": list(questionnaire_sections(form)),
+        "profile": form.profile_question_fields(),
+        "survey_url": survey_url,
+        "qr_code": segno.make(survey_url, error="m").svg_data_uri(scale=4, border=0),
+        "logo": _logo_data_uri(office),
+    }
+
+
+def render_questionnaire_pdf(version, office, survey_url, language=None):
+    """The printable questionnaire of ``version`` for ``office`` as PDF bytes.
+
+    Printed in the site's language unless ``language`` says otherwise.
+    """
+    from weasyprint import HTML
+
+    with translation.override(language or settings.LANGUAGE_CODE):
+        html = render_to_string(TEMPLATE, questionnaire_context(version, office, survey_url))
+    return HTML(string=html).write_pdf(font_config=_font_configuration())

@@ -1,0 +1,67 @@
+"""Building blocks of the survey administrators' views: offices, permissions, refusals."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.defaults import permission_denied
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.models import Site
+
+from ..models import OfficeSettings, SurveyVersion
+from ..permissions import may, offices_for
+
+
+def forbidden(request):
+    """A plain 403: nothing of the refused view is rendered."""
+    return permission_denied(request, PermissionDenied())
+
+
+class Office:
+    """An office (site) as the administrator's views present it."""
+
+    def __init__(self, site):
+        self.site = site
+        # Unsaved stand-in until someone fills in the office data: the site's name serves.
+        self.settings = OfficeSettings.objects.filter(site=site).first() or OfficeSettings(
+            site=site, name=site.site_name or site.hostname
+        )
+        self.name = self.settings.name or str(site)
+
+    def versions(self):
+        return (
+            SurveyVersion.objects.for_site(self.site)
+            .select_related("page")
+            .order_by("-created_at", "-number")
+        )
+
+    def current_version(self):
+        """The most recently published version of a live survey page of the office."""
+        return self.versions().filter(page__live=True).first()
+
+
+class OfficeActionMixin(WagtailAdminTemplateMixin):
+    """An admin view that acts for offices where the user has permission for ``action``.
+
+    The menu item leading here checks the same permission (``menu.OfficeActionMenuItem``).
+    """
+
+    action = None
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may(request.user, self.action):
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def offices(self):
+        return [Office(site) for site in offices_for(self.request.user, self.action)]
+
+    def office_or_none(self, site_id):
+        site = get_object_or_404(Site, pk=site_id)
+        return Office(site) if may(self.request.user, self.action, site) else None
+
+
+def admin_url(name, *args):
+    return reverse(f"wagtail_ocena_admin:{name}", args=args)
