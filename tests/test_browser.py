@@ -235,3 +235,92 @@ def test_resident_completes_the_survey_without_javascript(browser, server):
         "uwagi": "Więcej krzeseł w poczekalni.",
     }
     context.close()
+
+
+SHEET_KEYS = [
+    # department, purpose, frequency, resolved, right clerk
+    "2",
+    "3",
+    "1",
+    "1",
+    "1",
+    # eleven rated areas on the 1–5 scale (0 = not applicable), then the overall rating
+    "4",
+    "5",
+    "3",
+    "0",
+    "4",
+    "4",
+    "5",
+    "2",
+    "3",
+    "0",
+    "4",
+    "5",
+    # compared with other institutions
+    "2",
+]
+PROFILE_KEYS = ["1", "3", "2", "1"]
+
+
+def test_administrator_types_in_five_sheets_with_the_keyboard_only(browser, server):
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(server.url + "/admin/login/")
+    page.keyboard.type("admin")
+    page.keyboard.press("Tab")
+    page.keyboard.type("admin")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.goto(server.url + "/admin/ocena/paper/")
+
+    def active():
+        return page.evaluate("document.activeElement.id")
+
+    # First sheet: from the first question back to the batch and sheet number fields.
+    assert active() == "id_q-wydzial_0"
+    while active() != "id_batch":
+        page.keyboard.press("Shift+Tab")
+    page.keyboard.type("skrzynka BOI, listopad")
+    page.keyboard.press("Tab")
+    page.keyboard.type("1")
+    while not active().startswith("id_q-wydzial"):
+        page.keyboard.press("Tab")
+
+    for sheet in range(1, 6):
+        assert active() == "id_q-wydzial_0", sheet
+        for key in SHEET_KEYS:
+            page.keyboard.press(key)
+        assert active() == "id_q-uwagi"
+        page.keyboard.type(f"Uwagi z arkusza {sheet}")
+        page.keyboard.press("Tab")
+        for key in PROFILE_KEYS:
+            page.keyboard.press(key)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        status = page.locator(".ocena-paper-count").inner_text()
+        assert f"dotąd wprowadzono {sheet} " in status, page.locator(
+            ".error-message"
+        ).all_inner_texts()
+
+    rows = server.query(
+        "SELECT r.sheet_number, r.batch, r.channel, d.name FROM wagtail_ocena_surveyresponse r"
+        " JOIN wagtail_ocena_department d ON d.id = r.department_id"
+        " WHERE r.batch = 'skrzynka BOI, listopad' ORDER BY r.sheet_number"
+    )
+    assert rows == [
+        (n, "skrzynka BOI, listopad", "paper", "Podatki i opłaty lokalne") for n in range(1, 6)
+    ]
+    ratings = server.query(
+        "SELECT q.key, a.rating, a.not_applicable FROM wagtail_ocena_answer a"
+        " JOIN wagtail_ocena_surveyquestion q ON q.id = a.question_id"
+        " JOIN wagtail_ocena_surveyresponse r ON r.id = a.response_id"
+        " WHERE r.batch = 'skrzynka BOI, listopad' AND r.sheet_number = 5"
+        " AND q.key IN ('czas-oczekiwania', 'uprzejmosc', 'ogolna-ocena')"
+        " ORDER BY q.key"
+    )
+    assert [tuple(row) for row in ratings] == [
+        ("czas-oczekiwania", 4, False),
+        ("ogolna-ocena", 5, False),
+        ("uprzejmosc", None, True),
+    ]
+    page.close()

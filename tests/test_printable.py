@@ -91,3 +91,14 @@ def test_the_index_offers_each_office_its_surveys(clerk_client, survey, other_of
     assert f"wersja {survey.current_version.code}" in html
     assert "Urząd Gminy Sicienko" in html
     assert "nie ma opublikowanej ankiety" in html
+
+
+def test_the_command_writes_the_same_questionnaire(survey, tmp_path):
+    from django.core.management import call_command
+
+    output = tmp_path / "ankieta.pdf"
+    call_command("printable_questionnaire", output=str(output), stdout=io.StringIO())
+
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(output).pages)
+    assert "Urząd Miejski w Koronowie" in text
+    assert survey.current_version.code in text

@@ -7,6 +7,7 @@ import datetime
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from wagtail_ocena.choices import NOT_APPLICABLE, Channel, QuestionKind
 from wagtail_ocena.models import Answer, SurveyResponse
@@ -41,10 +42,11 @@ def _weighted(rng, items, weights):
 class ResponseGenerator:
     """Draws plausible answers to a survey version, slightly better in newer periods."""
 
-    def __init__(self, version, site, departments, seed=2026):
+    def __init__(self, version, site, departments, seed=2026, clerk=None):
         self.rng = random.Random(seed)
         self.version = version
         self.site = site
+        self.clerk = clerk
         self.questions = version.load_questions()
         self.departments = list(departments)
         # Each department has its own level of service, so per-department reports differ.
@@ -102,6 +104,21 @@ class ResponseGenerator:
                 yield day, Channel.PAPER
             day += datetime.timedelta(days=1)
 
+    def paper_fields(self, day, sheets):
+        """What a clerk typed in with a paper sheet: the month's box at the desk is a batch."""
+        batch = f"skrzynka BOI, {day:%m.%Y}"
+        sheets[batch] = sheets.get(batch, 0) + 1
+        entered_on = day + datetime.timedelta(days=self.rng.randint(3, 20))
+        return {
+            "batch": batch,
+            "sheet_number": sheets[batch],
+            "sheet_date": day,
+            "entered_by": self.clerk,
+            "entered_at": timezone.make_aware(
+                datetime.datetime.combine(entered_on, datetime.time(9, 0))
+            ),
+        }
+
     @transaction.atomic
     def write(self, submissions, batch_size=2000):
         """Save ``(date, channel)`` submissions in bulk; returns how many were written."""
@@ -110,6 +127,7 @@ class ResponseGenerator:
             return 0
         first, last = submissions[0][0], submissions[-1][0]
         span = max((last - first).days, 1)
+        sheets = {}
         written = 0
         for offset in range(0, len(submissions), batch_size):
             chunk = submissions[offset : offset + batch_size]
@@ -121,6 +139,7 @@ class ResponseGenerator:
                     site=self.site,
                     channel=channel,
                     submitted_on=day,
+                    **(self.paper_fields(day, sheets) if channel == Channel.PAPER else {}),
                 )
                 for day, channel in chunk
             ]

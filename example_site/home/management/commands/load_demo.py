@@ -56,8 +56,8 @@ class Command(BaseCommand):
             office = self.office(site)
             survey = self.survey(site.root_page.specific)
             self.banner(site.root_page.specific, survey)
-        created = self.responses(survey, office, days)
-        self.admin_account()
+        admin = self.admin_account()
+        created = self.responses(survey, office, days, clerk=admin)
         total = SurveyResponse.objects.filter(version__page=survey).count()
         self.stdout.write(
             self.style.SUCCESS(
@@ -125,10 +125,12 @@ class Command(BaseCommand):
             ]
             home.save_revision().publish()
 
-    def responses(self, survey, office, days):
+    def responses(self, survey, office, days, clerk):
         if SurveyResponse.objects.filter(version__page=survey).exists():
             return 0
-        generator = ResponseGenerator(survey.current_version, office.site, office.departments.all())
+        generator = ResponseGenerator(
+            survey.current_version, office.site, office.departments.all(), clerk=clerk
+        )
         end = timezone.localdate() - datetime.timedelta(days=1)
         start = end - datetime.timedelta(days=days - 1)
         return generator.write(generator.days(start, end))
@@ -136,9 +138,13 @@ class Command(BaseCommand):
     def admin_account(self):
         username, password = DEMO_ADMIN
         User = get_user_model()
-        if not User.objects.filter(username=username).exists():
-            User.objects.create_superuser(username, "admin@koronowo.example", password)
+        admin = User.objects.filter(username=username).first()
+        if admin is None:
+            admin = User.objects.create_superuser(
+                username, "admin@koronowo.example", password, first_name="Ewa", last_name="Demo"
+            )
         self.stdout.write(
             f"Admin: log in at /admin/ as “{username}” with password “{password}” "
             "(demo only: change it anywhere else)."
         )
+        return admin
