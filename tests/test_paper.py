@@ -399,7 +399,11 @@ def test_office_permissions_are_given_in_the_group_editor(admin_client, site):
     page = admin_client.get(f"/admin/groups/edit/{group.pk}/").content.decode()
     response = admin_client.post(
         f"/admin/groups/edit/{group.pk}/",
-        {"name": "Sekretariat", f"{prefix}-enter_paper": [str(site.pk)], **group_form_management()},
+        {
+            "name": "Sekretariat",
+            f"{prefix}-enter_paper_surveyresponse": [str(site.pk)],
+            **group_form_management(),
+        },
     )
 
     assert "Ocena Urzędu: urzędy" in page

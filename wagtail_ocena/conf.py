@@ -17,6 +17,10 @@ DEFAULTS = {
     # How many reverse proxies in front of Django append to X-Forwarded-For. With 0 the
     # rate limit counts per REMOTE_ADDR, which behind a proxy is the proxy itself.
     "TRUSTED_PROXY_COUNT": 0,
+    # Reports hide a department's figures below this many responses, for anonymity.
+    "REPORT_MINIMUM_GROUP": 5,
+    # The longest period a report may cover, in days.
+    "REPORT_MAX_DAYS": 5 * 366,
     # Template that public survey pages extend; it must define the block "content".
     "BASE_TEMPLATE": "wagtail_ocena/base.html",
 }

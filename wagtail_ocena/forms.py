@@ -328,3 +328,99 @@ class PaperSheetForm(forms.Form):
             if duplicate.entered_by
             else "–",
         }
+
+
+class ReportForm(forms.Form):
+    """What a report covers: the period (a preset or dates) and optional filters."""
+
+    preset = forms.ChoiceField(
+        label=_("Period"),
+        choices=[],
+        initial="last_year",
+        widget=forms.RadioSelect,
+    )
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=None,
+        required=False,
+        empty_label=_("All departments"),
+        error_messages={"invalid_choice": _("Choose one of this office's departments.")},
+    )
+    version = forms.ModelChoiceField(
+        label=_("Questionnaire version"),
+        queryset=None,
+        required=False,
+        empty_label=_("All versions"),
+        error_messages={"invalid_choice": _("Choose a version of this office's questionnaire.")},
+    )
+    include_comments = forms.BooleanField(
+        label=_("Include the comments"),
+        required=False,
+        initial=True,
+        help_text=_("Leave out the open comments, e.g. for a report to be published."),
+    )
+
+    def __init__(self, *args, site, **kwargs):
+        from .models import Department, SurveyVersion
+        from .reports.period import PRESETS
+
+        super().__init__(*args, **kwargs)
+        self.fields["preset"].choices = list(PRESETS.items())
+        self.fields["channel"].choices = [("", _("Both channels")), *Channel.choices]
+        self.fields["department"].queryset = Department.objects.for_site(site)
+        versions = (
+            SurveyVersion.objects.for_site(site).select_related("page").order_by("-created_at")
+        )
+        self.fields["version"].queryset = versions
+        self.fields["version"].label_from_instance = PaperSheetForm.version_label
+
+    def clean(self):
+        from .conf import get_setting
+        from .reports.period import Period, preset_period
+
+        cleaned_data = super().clean()
+        today = timezone.localdate()
+        preset = cleaned_data.get("preset")
+        if preset and preset != "custom":
+            period = preset_period(preset, today)
+        else:
+            start, end = cleaned_data.get("date_from"), cleaned_data.get("date_to")
+            if not start or not end:
+                if not self.has_error("date_from") and not self.has_error("date_to"):
+                    raise ValidationError(_("Give both dates of the period."))
+                return cleaned_data
+            if start > end:
+                raise ValidationError(_("The period cannot end before it starts."))
+            if start > today:
+                self.add_error("date_from", _("The period cannot start in the future."))
+                return cleaned_data
+            period = Period(start, min(end, today))
+            if period.days > get_setting("REPORT_MAX_DAYS"):
+                raise ValidationError(
+                    _("A report can cover at most %(days)s days.")
+                    % {"days": get_setting("REPORT_MAX_DAYS")}
+                )
+        cleaned_data["period"] = period
+        return cleaned_data
+
+    def report_filters(self):
+        from .reports.compute import ReportFilters
+
+        data = self.cleaned_data
+        return ReportFilters(
+            channel=data.get("channel") or "",
+            department=data.get("department"),
+            version=data.get("version"),
+            include_comments=data.get("include_comments", False),
+        )

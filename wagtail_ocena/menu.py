@@ -4,18 +4,20 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from .permissions import DOWNLOAD_PRINTABLE, ENTER_PAPER, may
+from .models import GeneratedReport, SurveyResponse
+from .permissions import DOWNLOAD_PRINTABLE, ENTER_PAPER, GENERATE, may
 
 
 class OfficeActionMenuItem(MenuItem):
     """Shown to users who may perform ``action`` in at least one office, as its view checks."""
 
-    def __init__(self, label, url_name, action, **kwargs):
+    def __init__(self, label, url_name, action, model=SurveyResponse, **kwargs):
         super().__init__(label, reverse_lazy(url_name), **kwargs)
         self.action = action
+        self.model = model
 
     def is_shown(self, request):
-        return may(request.user, self.action)
+        return may(request.user, self.action, model=self.model)
 
 
 survey_menu = Menu(
@@ -48,4 +50,16 @@ def printable_menu_item():
         name="printable",
         icon_name="doc-full",
         order=200,
+    )
+
+
+def report_menu_item():
+    return OfficeActionMenuItem(
+        _("Generate a report"),
+        "wagtail_ocena_admin:reports",
+        GENERATE,
+        model=GeneratedReport,
+        name="reports",
+        icon_name="doc-full-inverse",
+        order=50,
     )

@@ -20,8 +20,15 @@ from wagtail_modeladmin.views import (
     InspectView,
 )
 
-from .models import SurveyResponse
-from .permissions import DELETE, ENTER_PAPER, VIEW, may, response_permission_policy
+from .models import GeneratedReport, SurveyResponse
+from .permissions import (
+    DELETE,
+    ENTER_PAPER,
+    VIEW,
+    may,
+    report_permission_policy,
+    response_permission_policy,
+)
 from .views.admin import forbidden
 
 LISTING_ACTIONS = [VIEW, ENTER_PAPER, DELETE]
@@ -179,3 +186,88 @@ class SurveyResponseAdmin(ModelAdmin):
 
 
 responses_admin = SurveyResponseAdmin()
+
+
+class ReportPermissionHelper(PermissionHelper):
+    """Listing only: archived reports are opened, downloaded and deleted in their own views."""
+
+    def user_can_list(self, user):
+        return may(user, VIEW, model=GeneratedReport)
+
+    def user_can_inspect_obj(self, user, obj):
+        return False
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class ReportButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        buttons = [
+            {
+                "url": reverse("wagtail_ocena_admin:archived_report", args=[obj.pk]),
+                "label": _("Open"),
+                "classname": self.finalise_classname(["button-secondary"]),
+                "title": _("Open this report"),
+            }
+        ]
+        if may(self.request.user, DELETE, obj.site, model=GeneratedReport):
+            buttons.append(
+                {
+                    "url": reverse("wagtail_ocena_admin:archived_report_delete", args=[obj.pk]),
+                    "label": _("Delete"),
+                    "classname": self.finalise_classname(["no"]),
+                    "title": _("Delete this report"),
+                }
+            )
+        return buttons
+
+
+class ReportIndexView(RefusedWith403, IndexView):
+    pass
+
+
+class GeneratedReportAdmin(ModelAdmin):
+    model = GeneratedReport
+    menu_label = _("Report archive")
+    menu_icon = "doc-full"
+    menu_order = 60
+    add_to_admin_menu = False
+    permission_helper_class = ReportPermissionHelper
+    button_helper_class = ReportButtonHelper
+    index_view_class = ReportIndexView
+    inspect_view_class = ResponseInspectView
+    history_view_class = ResponseHistoryView
+    create_view_class = NoCreateView
+    edit_view_class = NoEditView
+    delete_view_class = NoDeleteView
+    list_display = (
+        "created_at",
+        "site",
+        "period_start",
+        "period_end",
+        "format",
+        "reason",
+        "status",
+        "created_by",
+    )
+    list_filter = ("reason", "format", "status")
+    list_select_related = ("site", "created_by")
+    ordering = ("-created_at",)
+    list_per_page = 50
+
+    def get_permissions_for_registration(self):
+        return super().get_permissions_for_registration().none()
+
+    def get_queryset(self, request):
+        offices = report_permission_policy.sites_user_has_permission_for(request.user, VIEW)
+        return super().get_queryset(request).filter(site__in=offices)
+
+
+reports_admin = GeneratedReportAdmin()

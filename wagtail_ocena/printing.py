@@ -17,7 +17,7 @@ TEMPLATE = "wagtail_ocena/printable/questionnaire.html"
 
 
 @functools.cache
-def _font_configuration():
+def font_configuration():
     # WeasyPrint is imported on first use: it needs Pango, which only PDF output requires.
     from weasyprint.text.fonts import FontConfiguration
 
@@ -84,4 +84,4 @@ def render_questionnaire_pdf(version, office, survey_url, language=None):
 
     with translation.override(language or settings.LANGUAGE_CODE):
         html = render_to_string(TEMPLATE, questionnaire_context(version, office, survey_url))
-    return HTML(string=html).write_pdf(font_config=_font_configuration())
+    return HTML(string=html).write_pdf(font_config=font_configuration())

@@ -4,7 +4,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import SurveyBanner
-from .views import paper, printable
+from .views import paper, printable, reports
 
 
 class SurveyBannerViewSet(SnippetViewSet):
@@ -41,6 +41,33 @@ class SurveyAdminViewSet(ViewSet):
                 "printable/<int:page_id>/",
                 printable.PrintableQuestionnaireView.as_view(),
                 name="printable_pdf",
+            ),
+            path("reports/", reports.ReportOfficesView.as_view(), name="reports"),
+            path("reports/<int:site_id>/", reports.ReportView.as_view(), name="report"),
+            path(
+                "reports/<int:site_id>/archive/",
+                reports.ReportExportView.as_view(),
+                name="report_export",
+            ),
+            path(
+                "reports/<int:site_id>/responses.csv",
+                reports.ReportCsvView.as_view(),
+                name="report_csv",
+            ),
+            path(
+                "archive/<uuid:pk>/",
+                reports.ArchivedReportView.as_view(),
+                name="archived_report",
+            ),
+            path(
+                "archive/<uuid:pk>/file/",
+                reports.ArchivedReportFileView.as_view(),
+                name="archived_report_file",
+            ),
+            path(
+                "archive/<uuid:pk>/delete/",
+                reports.ArchivedReportDeleteView.as_view(),
+                name="archived_report_delete",
             ),
         ]
 

@@ -1,7 +1,10 @@
 """Wiring into the Wagtail admin; the pieces live in their own modules."""
 
+import logging
+
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -11,14 +14,20 @@ from wagtail.snippets.models import register_snippet
 
 from . import menu, permissions
 from .actions import DeleteSiteAction
-from .modeladmin import responses_admin
-from .models import SurveyResponse
+from .modeladmin import reports_admin, responses_admin
+from .models import GeneratedReport, SurveyPage, SurveyResponse
+from .reports.archive import report_before_change
 from .views.paper import LOG_CORRECT, LOG_DELETE, LOG_ENTER
+from .views.reports import LOG_REPORT_DELETE
 from .viewsets import survey_admin_viewset, survey_banner_viewset
 
+logger = logging.getLogger(__name__)
+
 register_permission_policy(SurveyResponse, permissions.response_permission_policy)
+register_permission_policy(GeneratedReport, permissions.report_permission_policy)
 register_snippet(survey_banner_viewset)
 responses_admin.register_with_wagtail()
+reports_admin.register_with_wagtail()
 
 
 @hooks.register("register_admin_viewset")
@@ -46,6 +55,16 @@ def register_responses_menu_item():
     return responses_admin.get_menu_item()
 
 
+@hooks.register("register_ocena_menu_item")
+def register_report_menu_item():
+    return menu.report_menu_item()
+
+
+@hooks.register("register_ocena_menu_item")
+def register_report_archive_menu_item():
+    return reports_admin.get_menu_item()
+
+
 @hooks.register("register_permissions")
 def register_permissions():
     return permissions.registered_permissions()
@@ -71,6 +90,50 @@ def register_log_actions(actions):
     actions.register_action(
         LOG_DELETE, gettext_lazy("Delete questionnaire"), gettext_lazy("Questionnaire deleted")
     )
+    actions.register_action(
+        LOG_REPORT_DELETE,
+        gettext_lazy("Delete archived report"),
+        gettext_lazy("Archived report deleted"),
+    )
+
+
+@hooks.register("before_publish_page")
+def archive_report_before_questions_change(request, page):
+    """§5: before a changed question set is published, archive the report of the old one."""
+    from wagtail.admin import messages as admin_messages
+
+    if not isinstance(page, SurveyPage) or not page.questions_changed():
+        return None
+    try:
+        record = report_before_change(page, request.user)
+    except Exception:
+        logger.exception("The report before changing survey page %s failed.", page.pk)
+        messages.error(
+            request,
+            _(
+                "The questionnaire was not published: the report of the results so far, which "
+                "must be archived before the questions change, could not be generated. Your "
+                "changes are saved as a draft; try publishing again, or contact the "
+                "administrator if this persists."
+            ),
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    if record is not None:
+        admin_messages.success(
+            request,
+            _(
+                "Before the questions changed, the report of the results of version %(code)s "
+                "was archived."
+            )
+            % {"code": record.replaced_version.code},
+            buttons=[
+                admin_messages.button(
+                    reverse("wagtail_ocena_admin:archived_report", args=[record.pk]),
+                    _("Open the report"),
+                )
+            ],
+        )
+    return None
 
 
 @hooks.register("register_actions")

@@ -1,14 +1,22 @@
 from .banner import BannerStyle, SurveyBanner
+from .counts import DailyAnswerCount, DailyResponseCount
 from .office import Department, OfficeSettings
+from .reports import GeneratedReport, ReportFormat, ReportReason, ReportStatus
 from .responses import Answer, SurveyResponse
 from .survey import QuestionOption, SurveyPage, SurveyQuestion, SurveyVersion
 
 __all__ = [
     "Answer",
     "BannerStyle",
+    "DailyAnswerCount",
+    "DailyResponseCount",
     "Department",
+    "GeneratedReport",
     "OfficeSettings",
     "QuestionOption",
+    "ReportFormat",
+    "ReportReason",
+    "ReportStatus",
     "SurveyBanner",
     "SurveyPage",
     "SurveyQuestion",

@@ -23,6 +23,16 @@ class OfficeSettings(ClusterableModel, BaseSiteSetting):
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=255, blank=True)
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The ordinance the survey is run under, printed on reports, e.g. “Zarządzenie nr "
+            "12/2026 Burmistrza Koronowa z dnia 2 lutego 2026 r. w sprawie badania satysfakcji "
+            "Klienta”."
+        ),
+    )
     logo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("logo"),
@@ -47,6 +57,7 @@ class OfficeSettings(ClusterableModel, BaseSiteSetting):
             heading=_("Contact"),
         ),
         FieldPanel("logo"),
+        FieldPanel("legal_basis"),
         InlinePanel(
             "departments",
             heading=_("Departments"),

@@ -21,11 +21,14 @@ class SurveyResponseManager(models.Manager):
         """
         if questions is None:
             questions = version.load_questions()
+        from ..counting import count
+
         response, rows = draft_response(version, questions, answers, **fields)
         response.save(force_insert=True)
         for row in rows:
             row.response = response
         Answer.objects.bulk_create(rows)
+        count(response, rows)
         return response
 
 
@@ -159,8 +162,11 @@ class SurveyResponse(models.Model):
     @transaction.atomic
     def correct(self, answers, *, questions=None, **fields):
         """Replace the answers (and given fields) of this response, all or nothing."""
+        from ..counting import count
+
         if questions is None:
             questions = self.version.load_questions()
+        count(self, self.answers.select_related("question"), sign=-1)
         corrected, rows = draft_response(self.version, questions, answers, **fields)
         self.department = corrected.department
         for name, value in fields.items():
@@ -170,6 +176,7 @@ class SurveyResponse(models.Model):
         for row in rows:
             row.response = self
         Answer.objects.bulk_create(rows)
+        count(self, rows)
 
     def form_answers(self):
         """The stored answers as ``SurveyResponseForm`` data, for correcting them."""

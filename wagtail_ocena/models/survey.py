@@ -97,6 +97,13 @@ class SurveyPage(RoutablePageMixin, Page):
         page_id = self.alias_of_id or self.pk
         return SurveyVersion.objects.filter(page_id=page_id).order_by("-number").first()
 
+    def questions_changed(self):
+        """Whether publishing this page would freeze a new version (it has one already)."""
+        current = self.current_version
+        if current is None or self.alias_of_id:
+            return False
+        return question_set_fingerprint(self.draft_questions()) != current.fingerprint
+
     def draft_questions(self):
         """The questions as edited on this page (not frozen), as unsaved ``SurveyQuestion``s."""
         children = list(self.questions)

@@ -7,7 +7,7 @@ from django.views.defaults import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Site
 
-from ..models import OfficeSettings, SurveyVersion
+from ..models import OfficeSettings, SurveyResponse, SurveyVersion
 from ..permissions import may, offices_for
 
 
@@ -46,21 +46,28 @@ class OfficeActionMixin(WagtailAdminTemplateMixin):
     """
 
     action = None
+    permission_model = SurveyResponse
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def dispatch(self, request, *args, **kwargs):
-        if not may(request.user, self.action):
+        if not self.may(self.action):
             return forbidden(request)
         return super().dispatch(request, *args, **kwargs)
 
+    def may(self, action, site=None):
+        return may(self.request.user, action, site, model=self.permission_model)
+
     def offices(self):
-        return [Office(site) for site in offices_for(self.request.user, self.action)]
+        return [
+            Office(site)
+            for site in offices_for(self.request.user, self.action, model=self.permission_model)
+        ]
 
     def office_or_none(self, site_id):
         site = get_object_or_404(Site, pk=site_id)
-        return Office(site) if may(self.request.user, self.action, site) else None
+        return Office(site) if self.may(self.action, site) else None
 
 
 def admin_url(name, *args):

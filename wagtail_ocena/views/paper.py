@@ -16,7 +16,7 @@ from wagtail.log_actions import log
 from ..choices import Channel, QuestionKind
 from ..forms import PaperSheetForm, SurveyResponseForm
 from ..models import Department, SurveyResponse
-from ..permissions import DELETE, ENTER_PAPER, may
+from ..permissions import DELETE, ENTER_PAPER
 from .admin import Office, OfficeActionMixin, admin_url, forbidden
 
 LOG_ENTER = "wagtail_ocena.paper_response.enter"
@@ -113,7 +113,7 @@ class PaperEntryView(PaperSheetViewMixin, TemplateView):
     page_title = gettext_lazy("Enter a paper questionnaire")
 
     def dispatch(self, request, site_id, *args, **kwargs):
-        if may(request.user, self.action):  # otherwise the mixin refuses
+        if self.may(self.action):  # otherwise the mixin refuses
             self.office = self.office_or_none(site_id)
             if self.office is None:
                 return forbidden(request)
@@ -230,7 +230,7 @@ class ResponseMixin:
         self.response = get_object_or_404(
             SurveyResponse.objects.select_related("version__page", "site", "department"), pk=pk
         )
-        if not may(request.user, self.action, self.response.site):
+        if not self.may(self.action, self.response.site):
             return forbidden(request)
         self.office = Office(self.response.site)
         return super().dispatch(request, *args, **kwargs)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from ..models import SurveyPage
-from ..permissions import DOWNLOAD_PRINTABLE, may
+from ..permissions import DOWNLOAD_PRINTABLE
 from ..printing import render_questionnaire_pdf
 from .admin import Office, OfficeActionMixin, admin_url, forbidden
 
@@ -45,7 +45,7 @@ class PrintableQuestionnaireView(OfficeActionMixin, View):
     def get(self, request, page_id):
         page = get_object_or_404(SurveyPage, pk=page_id)
         site = page.get_site()
-        if site is None or not may(request.user, self.action, site):
+        if site is None or not self.may(self.action, site):
             return forbidden(request)
         version = page.current_version
         if not page.live or version is None:

@@ -1,0 +1,138 @@
+"""The reports' daily counts always equal a GROUP BY over the answer rows."""
+
+import datetime
+import random
+
+import pytest
+
+from example_site.home.synthetic import ResponseGenerator
+from wagtail_ocena import counting
+from wagtail_ocena.choices import Channel
+from wagtail_ocena.models import DailyAnswerCount, DailyResponseCount, SurveyResponse
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(model, fields):
+    return {
+        tuple(row[f] for f in fields): row["count"]
+        for row in model.objects.exclude(count=0).values(*fields, "count")
+    }
+
+
+def recomputed(rows, fields):
+    return {tuple(row[f] for f in fields): row["count"] for row in rows}
+
+
+RESPONSE_FIELDS = ["site_id", "day", "version_id", "channel", "department_key"]
+ANSWER_FIELDS = ["site_id", "day", "question_id", "value", "channel", "department_key"]
+
+
+def assert_counts_match_rows():
+    assert stored(DailyResponseCount, RESPONSE_FIELDS) == recomputed(
+        counting.response_counts_from_rows(), RESPONSE_FIELDS
+    )
+    assert stored(DailyAnswerCount, ANSWER_FIELDS) == recomputed(
+        counting.answer_counts_from_rows(), ANSWER_FIELDS
+    )
+
+
+def test_counts_follow_random_responses_corrections_and_deletions(survey, other_office_survey):
+    rng = random.Random(20261129)
+    surveys = [survey, other_office_survey]
+    # A second version, so that counts keep versions apart.
+    questions = survey.questions.raw_data
+    questions[1]["value"]["text"] = "Po co przyszedł Pan/przyszła Pani do Urzędu?"
+    survey.questions = questions
+    survey.save_revision().publish()
+    generators = {}
+    responses = []
+    for step in range(300):
+        page = rng.choice(surveys)
+        version = rng.choice(list(page.versions.all()))
+        site = page.get_site()
+        key = (version.pk, site.pk)
+        if key not in generators:
+            departments = site_departments(site)
+            generators[key] = ResponseGenerator(version, site, departments, seed=step)
+        generator = generators[key]
+        action = rng.random()
+        if action < 0.7 or not responses:
+            responses.append(
+                SurveyResponse.objects.record(
+                    version,
+                    generator.answers(rng.random()),
+                    site=site,
+                    channel=rng.choice(Channel.values),
+                    submitted_on=datetime.date(2026, 1, 1)
+                    + datetime.timedelta(days=rng.randint(0, 9)),
+                )
+            )
+        elif action < 0.85:
+            response = rng.choice(responses)
+            answers = generators[(response.version_id, response.site_id)].answers(rng.random())
+            response.correct(
+                answers,
+                submitted_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randint(0, 9)),
+            )
+        else:
+            response = responses.pop(rng.randrange(len(responses)))
+            response.delete()
+
+    assert SurveyResponse.objects.count() > 150
+    assert_counts_match_rows()
+
+
+def test_rebuild_recomputes_the_same_counts(survey):
+    site = survey.get_site()
+    generator = ResponseGenerator(survey.current_version, site, site_departments(site), seed=3)
+    for day in range(5):
+        SurveyResponse.objects.record(
+            survey.current_version,
+            generator.answers(0.5),
+            site=site,
+            channel=Channel.PAPER,
+            submitted_on=datetime.date(2026, 2, 1 + day),
+        )
+    before = stored(DailyAnswerCount, ANSWER_FIELDS)
+    DailyAnswerCount.objects.update(count=999)
+
+    counting.rebuild(site=site)
+
+    assert stored(DailyAnswerCount, ANSWER_FIELDS) == before
+    assert_counts_match_rows()
+
+
+def test_bulk_deletion_of_responses_is_counted(survey):
+    site = survey.get_site()
+    generator = ResponseGenerator(survey.current_version, site, site_departments(site), seed=4)
+    for _ in range(10):
+        SurveyResponse.objects.record(
+            survey.current_version,
+            generator.answers(0.5),
+            site=site,
+            channel=Channel.ELECTRONIC,
+            submitted_on=datetime.date(2026, 2, 2),
+        )
+
+    SurveyResponse.objects.filter(pk__in=SurveyResponse.objects.values("pk")[:4]).delete()
+
+    assert sum(stored(DailyResponseCount, RESPONSE_FIELDS).values()) == 6
+    assert_counts_match_rows()
+
+
+def site_departments(site):
+    from wagtail_ocena.models import Department
+
+    return list(Department.objects.for_site(site))
+
+
+def test_synthetic_writer_needs_a_rebuild_and_gets_one(survey):
+    generator = ResponseGenerator(
+        survey.current_version, survey.get_site(), site_departments(survey.get_site())
+    )
+    generator.write(generator.days(datetime.date(2026, 1, 5), datetime.date(2026, 1, 9)))
+
+    counting.rebuild()
+
+    assert_counts_match_rows()

@@ -1,0 +1,514 @@
+"""Generuj raport: figures against hand-computed values, filters, renderings, archive, §5."""
+
+import datetime
+import io
+import math
+
+import openpyxl
+import pypdf
+import pytest
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from wagtail_ocena.choices import Channel
+from wagtail_ocena.models import GeneratedReport, SurveyPage, SurveyVersion
+from wagtail_ocena.reports.compute import ReportFilters, build_report
+from wagtail_ocena.reports.period import Period, preset_period
+
+from .conftest import logged_in, record_response
+
+pytestmark = pytest.mark.django_db
+
+MARCH = Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+
+
+def answer(survey, day, channel=Channel.ELECTRONIC, department=None, **answers):
+    """One response on ``day`` (a day of March 2026) with exactly the given answers."""
+    site = survey.get_site()
+    office_departments = site_departments(site)
+    values = {"wydzial": department or office_departments[0], "ogolna-ocena": "4", **answers}
+    return record_response(
+        survey, values, channel=channel, submitted_on=datetime.date(2026, 3, day)
+    )
+
+
+def site_departments(site):
+    from wagtail_ocena.models import Department
+
+    return list(Department.objects.for_site(site).order_by("sort_order"))
+
+
+@pytest.fixture
+def march(survey, office):
+    """Five responses in March 2026 whose figures are worked out by hand below."""
+    usc, taxes, other = site_departments(survey.get_site())
+    answer(survey, 2, Channel.PAPER, usc, **{"czas-oczekiwania": "5", "porownanie": "lepsza"})
+    answer(survey, 3, Channel.ELECTRONIC, usc, **{"czas-oczekiwania": "4", "porownanie": "lepsza"})
+    answer(
+        survey, 10, Channel.ELECTRONIC, taxes, **{"czas-oczekiwania": "4", "porownanie": "gorsza"}
+    )
+    answer(survey, 20, Channel.PAPER, taxes, **{"czas-oczekiwania": "2"})
+    answer(
+        survey,
+        31,
+        Channel.ELECTRONIC,
+        taxes,
+        **{"czas-oczekiwania": "na", "uwagi": "Za mało krzeseł."},
+    )
+    return survey
+
+
+def question(report, key):
+    return next(q for q in [*report.questions, *report.profile] if q.key == key)
+
+
+def test_figures_match_hand_computed_values(march):
+    report = build_report(march.get_site(), MARCH)
+
+    assert report.responses == 5
+    assert report.by_channel == {"paper": 2, "electronic": 3}
+    waiting = question(report, "czas-oczekiwania").rating
+    assert waiting.counts == {1: 0, 2: 1, 3: 0, 4: 2, 5: 1}
+    assert waiting.not_applicable == 1
+    assert waiting.n == 4
+    assert waiting.mean == pytest.approx(3.75)
+    # s = sqrt(((5-3.75)² + 2·(4-3.75)² + (2-3.75)²) / 3) = sqrt(4.75/3); t(3) = 3.182
+    half_width = 3.182 * math.sqrt(4.75 / 3) / 2
+    low, high = waiting.confidence_interval
+    assert low == pytest.approx(3.75 - half_width)
+    assert high == pytest.approx(3.75 + half_width)
+    assert waiting.satisfaction_index == pytest.approx(75.0)
+    comparison = question(report, "porownanie")
+    assert [(o.key, o.count) for o in comparison.options] == [
+        ("lepsza", 2),
+        ("podobna", 0),
+        ("gorsza", 1),
+        ("nie-wiem", 0),
+    ]
+    assert comparison.options[0].share == pytest.approx(200 / 3)
+    # The overall index counts every rated answer: waiting 3 of 4 positive, overall 5 of 5.
+    assert report.overall.n == 9
+    assert report.overall.satisfaction_index == pytest.approx(800 / 9)
+    assert [(m.month, m.electronic, m.paper) for m in report.months] == [
+        (datetime.date(2026, 3, 1), 3, 2)
+    ]
+    assert [c.text for c in report.comments] == ["Za mało krzeseł."]
+    assert report.versions == [march.current_version]
+
+
+def test_departments_below_the_minimum_are_hidden(march, settings):
+    report = build_report(march.get_site(), MARCH)
+
+    rows = {row.name: row for row in report.departments}
+    assert rows["Podatki i opłaty lokalne"].responses == 3
+    assert rows["Urząd Stanu Cywilnego"].responses == 2
+    assert rows["Podatki i opłaty lokalne"].hidden
+    assert rows["Urząd Stanu Cywilnego"].hidden
+
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3
+    rows = {row.name: row for row in build_report(march.get_site(), MARCH).departments}
+    taxes = rows["Podatki i opłaty lokalne"]
+    assert not taxes.hidden
+    # waiting 4, 2 (n/a left out) and three overall 4s: 4 of 5 positive
+    assert taxes.rating.satisfaction_index == pytest.approx(80.0)
+    assert rows["Urząd Stanu Cywilnego"].hidden
+
+
+def test_filters_narrow_every_figure(march):
+    site = march.get_site()
+    paper = build_report(site, MARCH, ReportFilters(channel=Channel.PAPER))
+    taxes = build_report(site, MARCH, ReportFilters(department=site_departments(site)[1]))
+    version = build_report(site, MARCH, ReportFilters(version=march.current_version))
+
+    assert paper.responses == 2
+    assert question(paper, "czas-oczekiwania").rating.counts[5] == 1
+    assert question(paper, "czas-oczekiwania").rating.counts[2] == 1
+    assert taxes.responses == 3
+    assert question(taxes, "czas-oczekiwania").rating.n == 2
+    assert version.responses == 5
+
+
+def test_a_period_without_responses_is_a_valid_report(march):
+    report = build_report(
+        march.get_site(), Period(datetime.date(2025, 1, 1), datetime.date(2025, 1, 31))
+    )
+
+    assert report.responses == 0
+    assert not report.has_data
+    assert report.overall is None or report.overall.n == 0
+
+
+def test_previous_period_comparison_marks_significant_changes(survey, office):
+    for day in range(1, 29):
+        record_response(
+            survey,
+            {"czas-oczekiwania": "1", "ogolna-ocena": "2"},
+            submitted_on=datetime.date(2026, 2, day),
+        )
+        record_response(
+            survey,
+            {"czas-oczekiwania": "5", "ogolna-ocena": "4"},
+            submitted_on=datetime.date(2026, 3, day),
+        )
+
+    report = build_report(
+        survey.get_site(), Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 28))
+    )
+
+    waiting = question(report, "czas-oczekiwania")
+    assert report.previous_period == Period(datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
+    assert waiting.previous.mean == 1
+    assert waiting.index_change == pytest.approx(100.0)
+    assert waiting.significant
+    assert report.previous_responses == 28
+    assert report.lowest_areas[0].key in {"czas-oczekiwania", "ogolna-ocena"}
+
+
+def test_questions_are_matched_across_versions_by_key(survey, office):
+    first = survey.current_version
+    record_response(
+        survey,
+        {"czas-oczekiwania": "2", "porownanie": "gorsza"},
+        submitted_on=datetime.date(2026, 3, 2),
+    )
+    questions = survey.questions.raw_data
+    for item in questions:
+        if item["value"]["key"] == "czas-oczekiwania":
+            item["value"]["text"] = "Jak długo czekał(a) Pan/Pani na obsługę?"
+        if item["value"]["key"] == "porownanie":
+            for option in item["value"]["options"]:
+                if option["key"] == "gorsza":
+                    option["label"] = "gorsza niż gdzie indziej"
+    survey.questions = questions
+    survey.save_revision().publish()
+    survey = SurveyPage.objects.get(pk=survey.pk)
+    second = survey.current_version
+    record_response(
+        survey,
+        {"czas-oczekiwania": "4", "porownanie": "gorsza"},
+        submitted_on=datetime.date(2026, 3, 20),
+    )
+
+    report = build_report(survey.get_site(), MARCH)
+
+    waiting = question(report, "czas-oczekiwania")
+    assert waiting.text == "Jak długo czekał(a) Pan/Pani na obsługę?"
+    assert waiting.rating.counts[2] == 1 and waiting.rating.counts[4] == 1
+    assert waiting.versions == sorted([first.code, second.code])
+    comparison = question(report, "porownanie")
+    worse = next(o for o in comparison.options if o.key == "gorsza")
+    assert (worse.label, worse.count) == ("gorsza niż gdzie indziej", 2)
+    assert [v.code for v in report.versions] == [first.code, second.code]
+
+
+def test_period_presets():
+    today = datetime.date(2026, 11, 29)
+
+    assert preset_period("last_year", today) == Period(
+        datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
+    )
+    assert preset_period("this_year", today) == Period(datetime.date(2026, 1, 1), today)
+    assert preset_period("last_half_year", today) == Period(
+        datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)
+    )
+    assert preset_period("last_quarter", today) == Period(
+        datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)
+    )
+    assert preset_period("last_month", today) == Period(
+        datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)
+    )
+    assert preset_period("last_half_year", datetime.date(2026, 3, 5)) == Period(
+        datetime.date(2025, 7, 1), datetime.date(2025, 12, 31)
+    )
+
+
+# --- the admin views -------------------------------------------------------------------
+
+
+@pytest.fixture
+def archive(django_capture_on_commit_callbacks):
+    """Ask for an archived report, running its background task as the default backend does."""
+
+    def request(client, site, file_format="pdf", **params):
+        data = {"preset": "custom", "date_from": "2026-03-01", "date_to": "2026-03-31"}
+        data.update({"include_comments": "on", "format": file_format, **params})
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(f"/admin/ocena/reports/{site.pk}/archive/", data)
+
+    return request
+
+
+def report_url(site, **params):
+    from urllib.parse import urlencode
+
+    query = {
+        "preset": "custom",
+        "date_from": "2026-03-01",
+        "date_to": "2026-03-31",
+        "include_comments": "on",
+    }
+    query.update(params)
+    return f"/admin/ocena/reports/{site.pk}/?{urlencode(query)}"
+
+
+def test_the_report_is_shown_in_the_admin(clerk_client, march, site):
+    html = clerk_client.get(report_url(site)).content.decode()
+
+    assert "Raport z badania satysfakcji klientów" in html
+    assert "Czas oczekiwania na obsługę" in html
+    assert "3,75 [" in html
+    assert "75,0%" in html
+    assert "<svg" in html and 'role="img"' in html
+    assert "Za mało krzeseł." in html
+
+
+def test_comments_are_escaped_and_can_be_left_out(clerk_client, survey, site, office):
+    nasty = '<script>alert("x")</script> ' + "a" * 300 + ' =HYPERLINK("http://evil.example")'
+    record_response(survey, {"uwagi": nasty}, submitted_on=datetime.date(2026, 3, 5))
+
+    html = clerk_client.get(report_url(site)).content.decode()
+    without = clerk_client.get(report_url(site, include_comments="")).content.decode()
+
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "a" * 300 in html
+    assert "&lt;script&gt;" not in without
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (
+            {"date_from": "2026-04-01", "date_to": "2026-03-01"},
+            "Okres nie może kończyć się przed początkiem.",
+        ),
+        (
+            {"date_from": "2099-01-01", "date_to": "2099-02-01"},
+            "Okres nie może zaczynać się w przyszłości.",
+        ),
+        (
+            {"date_from": "2001-01-01", "date_to": "2026-01-01"},
+            "Raport może obejmować najwyżej 1830 dni.",
+        ),
+        ({"date_from": "", "date_to": ""}, "Podaj obie daty okresu."),
+        ({"department": "999999"}, "Wybierz jeden z wydziałów tego urzędu."),
+        ({"version": "999999"}, "Wybierz wersję ankiety tego urzędu."),
+    ],
+)
+def test_bad_report_requests_get_a_message(clerk_client, march, site, params, message):
+    html = clerk_client.get(report_url(site, **params)).content.decode()
+
+    assert message in html
+    assert "Raport z badania satysfakcji klientów" not in html
+
+
+def test_department_and_version_of_another_office_are_refused(
+    clerk_client, march, site, other_office_survey
+):
+    from wagtail_ocena.models import Department
+
+    foreign_department = Department.objects.get(name="Referat Podatków")
+    html = clerk_client.get(
+        report_url(
+            site, department=foreign_department.pk, version=other_office_survey.current_version.pk
+        )
+    ).content.decode()
+
+    assert "Wybierz jeden z wydziałów tego urzędu." in html
+    assert "Wybierz wersję ankiety tego urzędu." in html
+
+
+def test_archived_pdf_is_stored_with_its_checksum(clerk_client, clerk, march, site, archive):
+    import hashlib
+
+    response = archive(clerk_client, site, "pdf")
+
+    record = GeneratedReport.objects.get()
+    assert response["Location"] == f"/admin/ocena/archive/{record.pk}/"
+    assert record.status == "done"
+    assert record.created_by == clerk
+    assert (record.period_start, record.period_end) == (MARCH.start, MARCH.end)
+    download = clerk_client.get(f"/admin/ocena/archive/{record.pk}/file/")
+    content = b"".join(download.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == record.sha256
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+    assert "Urząd Miejski w Koronowie" in " ".join(text.split())
+    assert "Strona 1 /" in text
+    with pytest.raises(TypeError, match="archived"):
+        record.save()
+
+
+def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
+    clerk_client, march, site, survey, archive
+):
+    record_response(survey, {"uwagi": "=1+1"}, submitted_on=datetime.date(2026, 3, 6))
+    archive(clerk_client, site, "xlsx")
+    record = GeneratedReport.objects.get()
+    workbook = openpyxl.load_workbook(record.file.path)
+
+    areas = workbook["Oceniane obszary"]
+    header = [cell.value for cell in areas[1]]
+    waiting = next(
+        row for row in areas.iter_rows(min_row=2, values_only=True) if row[0] == "czas-oczekiwania"
+    )
+    row = dict(zip(header, waiting, strict=True))
+    assert row["Średnia"] == pytest.approx(3.75, abs=0.001)
+    assert isinstance(row["Odpowiedzi"], int)
+    comments = [row[2] for row in workbook["Uwagi"].iter_rows(min_row=2, values_only=True)]
+    assert "'=1+1" in comments
+    raw = list(workbook["Odpowiedzi"].iter_rows(values_only=True))
+    assert len(raw) == 1 + 6
+
+
+def test_csv_export_of_raw_responses(clerk_client, march, site, survey):
+    record_response(survey, {"uwagi": "@SUM(A1)"}, submitted_on=datetime.date(2026, 3, 6))
+
+    response = clerk_client.get(
+        report_url(site).replace(f"{site.pk}/?", f"{site.pk}/responses.csv?")
+    )
+
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = content.strip().splitlines()
+    assert len(lines) == 1 + 6
+    assert lines[0].startswith("Data;Kanał;Wydział;Wersja ankiety;")
+    assert "'@SUM(A1)" in content
+
+
+def test_deleting_an_archived_report_takes_its_own_permission(
+    clerk_client, clerk, march, site, django_user_model, archive
+):
+    from django.contrib.auth.models import Permission
+
+    archive(clerk_client, site, "pdf")
+    record = GeneratedReport.objects.get()
+    url = f"/admin/ocena/archive/{record.pk}/delete/"
+
+    assert clerk_client.post(url).status_code == 403
+    clerk.user_permissions.add(Permission.objects.get(codename="delete_generatedreport"))
+    response = logged_in(clerk).post(url)
+
+    assert response.status_code == 302
+    assert not GeneratedReport.objects.exists()
+    entry = ModelLogEntry.objects.get(action="wagtail_ocena.report.delete")
+    assert entry.user == clerk
+    assert entry.data["sha256"] == record.sha256
+
+
+REPORT_URLS = [
+    "/admin/ocena/reports/",
+    "/admin/ocena/reports/{site}/?preset=last_year",
+    "/admin/ocena/reports/{site}/responses.csv?preset=last_year",
+    "/admin/ocena/archive/{report}/",
+    "/admin/ocena/archive/{report}/file/",
+    "/admin/ocena/archive/{report}/delete/",
+    "/admin/wagtail_ocena/generatedreport/",
+]
+
+
+@pytest.mark.parametrize("url", REPORT_URLS)
+def test_users_without_report_permission_are_refused(
+    editor_client, clerk_client, march, site, url, archive
+):
+    archive(clerk_client, site, "pdf")
+    url = url.format(site=site.pk, report=GeneratedReport.objects.get().pk)
+
+    response = editor_client.get(url)
+
+    assert response.status_code == 403
+    assert (
+        editor_client.post(
+            f"/admin/ocena/reports/{site.pk}/archive/", {"format": "pdf"}
+        ).status_code
+        == 403
+    )
+
+
+def test_the_secretary_reads_archived_reports_only(
+    clerk_client, march, site, django_user_model, archive
+):
+    from django.contrib.auth.models import Group
+
+    archive(clerk_client, site, "pdf")
+    record = GeneratedReport.objects.get()
+    secretary = django_user_model.objects.create_user("sekretarz", password="x")
+    secretary.groups.add(Group.objects.get(name="Ocena Urzędu — nadzór"))
+    client = logged_in(secretary)
+
+    assert client.get(f"/admin/ocena/archive/{record.pk}/file/").status_code == 200
+    assert client.get("/admin/wagtail_ocena/generatedreport/").status_code == 200
+    assert client.get(f"/admin/ocena/reports/{site.pk}/?preset=last_year").status_code == 403
+    assert client.get(f"/admin/ocena/paper/{site.pk}/").status_code == 403
+    assert client.get("/admin/wagtail_ocena/surveyresponse/").status_code == 403
+
+
+# --- §5: the report before the questions change ------------------------------------------
+
+
+def publish_changed_questions(admin_client, survey):
+    from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+    data = nested_form_data(
+        {
+            "title": survey.title,
+            "slug": survey.slug,
+            "intro": rich_text(""),
+            "thank_you_text": rich_text("<p>Dziękujemy</p>"),
+            "privacy_notice": rich_text(""),
+            "questions": streamfield(
+                [
+                    (
+                        "open_text",
+                        {
+                            "text": "Co poprawić?",
+                            "help_text": "",
+                            "key": "co-poprawic",
+                            "max_length": "500",
+                        },
+                    )
+                ]
+            ),
+            "action-publish": "publish",
+        }
+    )
+    return admin_client.post(f"/admin/pages/{survey.pk}/edit/", data, follow=True)
+
+
+def test_publishing_changed_questions_archives_the_report_first(admin_client, march):
+    old_version = march.current_version
+
+    response = publish_changed_questions(admin_client, march)
+
+    record = GeneratedReport.objects.get()
+    assert record.reason == "before_change"
+    assert record.replaced_version == old_version
+    assert record.status == "done"
+    assert record.period_start == timezone.localtime(old_version.created_at).date()
+    assert record.filters["version"] == old_version.pk
+    assert "zarchiwizowano raport wyników wersji" in response.content.decode()
+    assert SurveyPage.objects.get(pk=march.pk).current_version.number == 2
+    # Publishing the same questions again needs no new report.
+    publish_changed_questions(admin_client, SurveyPage.objects.get(pk=march.pk))
+    assert GeneratedReport.objects.count() == 1
+
+
+def test_if_the_report_fails_the_questions_are_not_published(admin_client, march, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr("wagtail_ocena.reports.archive.render_report_pdf", broken)
+
+    response = publish_changed_questions(admin_client, march)
+
+    assert "nie została opublikowana" in response.content.decode()
+    survey = SurveyPage.objects.get(pk=march.pk)
+    assert survey.current_version.number == 1
+    assert SurveyVersion.objects.filter(page=survey).count() == 1
+    assert [q["value"]["key"] for q in survey.questions.raw_data][:1] == ["wydzial"]
+    assert GeneratedReport.objects.get().status == "failed"
+
+
+def test_text_only_changes_need_no_report(admin_client, march):
+    march.intro = "<p>Nowy wstęp</p>"
+    march.save_revision().publish()
+
+    assert not GeneratedReport.objects.exists()

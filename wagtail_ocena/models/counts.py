@@ -1,0 +1,68 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# A response without a department, in the counts' department key (0 is never a primary key).
+NO_DEPARTMENT = 0
+
+
+class DailyResponseCount(models.Model):
+    """How many responses an office got per day, version, channel and department.
+
+    Kept up to date in the same transaction as every response, correction and deletion
+    (``wagtail_ocena.counting``), so that reports read days, not responses.
+    """
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    # The first day of ``day``'s month: reports group by it without a date function.
+    month = models.DateField()
+    version = models.ForeignKey(
+        "wagtail_ocena.SurveyVersion", on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(max_length=16)
+    department_key = models.PositiveBigIntegerField(default=NO_DEPARTMENT)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily response count")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "day", "version", "channel", "department_key"],
+                name="wagtail_ocena_daily_response_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.channel}: {self.count}"
+
+
+class DailyAnswerCount(models.Model):
+    """How many times each answer was given, per office, day, channel and department.
+
+    ``value`` is the rating 1–5 (0 for "not applicable") of a rating question, or the
+    chosen option's id of a choice question; department and open answers are not counted
+    here (the first are in ``DailyResponseCount``, the second are read as text).
+    """
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    month = models.DateField()
+    question = models.ForeignKey(
+        "wagtail_ocena.SurveyQuestion", on_delete=models.CASCADE, related_name="+"
+    )
+    value = models.PositiveBigIntegerField()
+    channel = models.CharField(max_length=16)
+    department_key = models.PositiveBigIntegerField(default=NO_DEPARTMENT)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily answer count")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "day", "question", "value", "channel", "department_key"],
+                name="wagtail_ocena_daily_answer_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.question_id}={self.value}: {self.count}"

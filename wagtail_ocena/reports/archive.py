@@ -1,0 +1,123 @@
+"""Archived report files: requesting one, generating it, and the §5 report before a change."""
+
+import datetime
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import (
+    Department,
+    GeneratedReport,
+    ReportFormat,
+    ReportReason,
+    ReportStatus,
+    SurveyResponse,
+    SurveyVersion,
+)
+from .compute import ReportFilters, build_report
+from .pdf import render_report_pdf
+from .period import Period
+from .spreadsheet import write_xlsx
+
+
+def filters_from_data(site, data):
+    """The ``ReportFilters`` an archived report was asked for."""
+    department = version = None
+    if data.get("department"):
+        department = Department.objects.for_site(site).filter(pk=data["department"]).first()
+    if data.get("version"):
+        version = SurveyVersion.objects.for_site(site).filter(pk=data["version"]).first()
+    return ReportFilters(
+        channel=data.get("channel") or "",
+        department=department,
+        version=version,
+        include_comments=data.get("include_comments", True),
+    )
+
+
+def request_report(site, period, filters, file_format, user, **fields):
+    """Record a report to generate and queue its generation (run at once by default)."""
+    from ..tasks import generate_report_file
+
+    record = GeneratedReport.objects.create(
+        site=site,
+        period_start=period.start,
+        period_end=period.end,
+        filters=filters.as_data(),
+        format=file_format,
+        created_by=user,
+        **fields,
+    )
+    transaction.on_commit(lambda: generate_report_file.enqueue(str(record.pk)))
+    return record
+
+
+def generate(record):
+    """Compute the report of ``record``, render its file and archive it, or mark it failed."""
+    record.status = ReportStatus.RUNNING
+    record.save(update_fields=["status"])
+    try:
+        report = build_report(
+            record.site,
+            Period(record.period_start, record.period_end),
+            filters_from_data(record.site, record.filters),
+            user=record.created_by,
+        )
+        content = (
+            render_report_pdf(report) if record.format == ReportFormat.PDF else write_xlsx(report)
+        )
+    except Exception as error:
+        record.status = ReportStatus.FAILED
+        record.error = f"{type(error).__name__}: {error}"[:2000]
+        record.save(update_fields=["status", "error"])
+        raise
+    record.file.save(record.filename(), ContentFile(content), save=False)
+    record.sha256 = hashlib.sha256(content).hexdigest()
+    record.size = len(content)
+    record.status = ReportStatus.DONE
+    record.completed_at = timezone.now()
+    record.save()
+    return record
+
+
+def report_before_change(page, user=None):
+    """§5: archive the report of the version a republication is about to replace.
+
+    Covers the version's whole life, or the days since its last such report. Runs at once
+    (the publication waits for it) and raises if the report cannot be made. Returns the
+    archived report, or None when the version has no responses to report.
+    """
+    version = page.current_version
+    site = page.get_site()
+    if version is None or site is None:
+        return None
+    if not SurveyResponse.objects.filter(version=version).exists():
+        return None
+    today = timezone.localdate()
+    last = (
+        GeneratedReport.objects.filter(
+            replaced_version=version, reason=ReportReason.BEFORE_CHANGE, status=ReportStatus.DONE
+        )
+        .order_by("-period_end")
+        .first()
+    )
+    if last is not None and last.period_end >= today:
+        return last
+    start = (
+        last.period_end + datetime.timedelta(days=1)
+        if last
+        else (timezone.localtime(version.created_at).date())
+    )
+    record = GeneratedReport.objects.create(
+        site=site,
+        period_start=start,
+        period_end=today,
+        filters=ReportFilters(version=version).as_data(),
+        format=ReportFormat.PDF,
+        reason=ReportReason.BEFORE_CHANGE,
+        replaced_version=version,
+        created_by=user,
+    )
+    return generate(record)

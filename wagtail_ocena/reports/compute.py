@@ -1,0 +1,481 @@
+"""The report structure: every figure of a period report, computed from the daily counts.
+
+Two grouped queries per period (answers by month, question, value and department; responses
+by month, channel, department and version) bring at most a few tens of thousands of rows,
+whatever the number of responses; the rest is arithmetic on those sums. Only the open
+comments are read as answer rows, and at most ``COMMENT_LIMIT`` of them.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import Channel, QuestionKind
+from ..conf import get_setting
+from ..models import (
+    Answer,
+    DailyAnswerCount,
+    DailyResponseCount,
+    Department,
+    OfficeSettings,
+    SurveyQuestion,
+    SurveyVersion,
+)
+from ..models.counts import NO_DEPARTMENT
+from .period import Period
+from .statistics import SCALE, RatingStats, merge
+
+COMMENT_LIMIT = 500
+CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE, QuestionKind.PROFILE)
+IMPROVEMENT_AREAS = 5
+
+METHODOLOGY = [
+    _(
+        "Rated areas use a scale from 1 (bad) to 5 (very good); “not applicable / hard to say” "
+        "answers are counted separately and left out of means and indices."
+    ),
+    _(
+        "The satisfaction index is the share of positive answers (4 or 5) among the answers on "
+        "the scale. The office's overall index takes the answers of all rated areas together."
+    ),
+    _(
+        "The mean is given with its confidence interval at the 95 per cent level (Student's t "
+        "distribution). A "
+        "change from the previous period of the same length is marked as significant when the "
+        "two intervals do not overlap."
+    ),
+    _(
+        "Questions are matched across questionnaire versions by their key; each question shows "
+        "the wording of the newest version that asks it."
+    ),
+]
+ANONYMITY_NOTE = _(
+    "To protect respondents' anonymity, figures of a department with fewer than "
+    "%(minimum)s responses in the period are not shown."
+)
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    channel: str = ""
+    department: Department | None = None
+    version: SurveyVersion | None = None
+    include_comments: bool = True
+
+    def as_data(self):
+        """The filters as JSON, for the archive."""
+        return {
+            "channel": self.channel,
+            "department": self.department.pk if self.department else None,
+            "version": self.version.pk if self.version else None,
+            "include_comments": self.include_comments,
+        }
+
+    def describe(self):
+        parts = []
+        if self.channel:
+            parts.append(Channel(self.channel).label)
+        if self.department:
+            parts.append(self.department.name)
+        if self.version:
+            parts.append(self.version.code)
+        if not self.include_comments:
+            parts.append(_("without comments"))
+        return parts
+
+
+@dataclass
+class OptionCount:
+    key: str
+    label: str
+    count: int
+    share: float | None
+
+
+@dataclass
+class QuestionResult:
+    key: str
+    kind: str
+    text: str
+    number: int
+    versions: list
+    rating: RatingStats | None = None
+    previous: RatingStats | None = None
+    options: list = field(default_factory=list)
+    answered: int = 0
+
+    @property
+    def is_rating(self):
+        return self.kind == QuestionKind.RATING
+
+    @property
+    def is_multiple_choice(self):
+        return self.kind == QuestionKind.MULTIPLE_CHOICE
+
+    @property
+    def index_change(self):
+        if self.rating is None or self.previous is None:
+            return None
+        current, before = self.rating.satisfaction_index, self.previous.satisfaction_index
+        return None if current is None or before is None else current - before
+
+    @property
+    def mean_change(self):
+        if self.rating is None or self.previous is None:
+            return None
+        current, before = self.rating.mean, self.previous.mean
+        return None if current is None or before is None else current - before
+
+    @property
+    def significant(self):
+        return self.rating is not None and self.rating.differs_from(self.previous)
+
+
+@dataclass
+class DepartmentResult:
+    name: str
+    responses: int
+    rating: RatingStats | None  # None when hidden for anonymity
+
+    @property
+    def hidden(self):
+        return self.rating is None
+
+
+@dataclass
+class MonthResult:
+    month: object
+    electronic: int
+    paper: int
+    rating: RatingStats
+
+    @property
+    def total(self):
+        return self.electronic + self.paper
+
+
+@dataclass
+class Comment:
+    month: object
+    question: str
+    text: str
+
+
+@dataclass
+class Report:
+    office: OfficeSettings
+    period: Period
+    previous_period: Period
+    filters: ReportFilters
+    generated_at: object
+    generated_by: object
+    minimum_group: int
+    versions: list = field(default_factory=list)
+    responses: int = 0
+    by_channel: dict = field(default_factory=dict)
+    previous_responses: int = 0
+    months: list = field(default_factory=list)
+    questions: list = field(default_factory=list)
+    profile: list = field(default_factory=list)
+    overall: RatingStats | None = None
+    previous_overall: RatingStats | None = None
+    departments: list = field(default_factory=list)
+    comments: list = field(default_factory=list)
+    comments_total: int = 0
+
+    @property
+    def has_data(self):
+        return self.responses > 0
+
+    @property
+    def rating_questions(self):
+        return [q for q in self.questions if q.is_rating]
+
+    @property
+    def choice_questions(self):
+        return [q for q in self.questions if q.kind in CHOICE_KINDS]
+
+    @property
+    def lowest_areas(self):
+        """Rated areas with the lowest satisfaction index, lowest first."""
+        rated = [q for q in self.rating_questions if q.rating.satisfaction_index is not None]
+        return sorted(rated, key=lambda q: q.rating.satisfaction_index)[:IMPROVEMENT_AREAS]
+
+    @property
+    def declined_areas(self):
+        """Rated areas whose index fell most since the previous period."""
+        declined = [q for q in self.rating_questions if (q.index_change or 0) < 0]
+        return sorted(declined, key=lambda q: q.index_change)[:IMPROVEMENT_AREAS]
+
+    @property
+    def overall_index_change(self):
+        if not self.overall or not self.previous_overall:
+            return None
+        current, before = (
+            self.overall.satisfaction_index,
+            self.previous_overall.satisfaction_index,
+        )
+        return None if current is None or before is None else current - before
+
+    @property
+    def legal_basis(self):
+        return self.office.legal_basis or _(
+            "The office's ordinance on the customer-satisfaction survey"
+        )
+
+    @property
+    def methodology(self):
+        return [*METHODOLOGY, ANONYMITY_NOTE % {"minimum": self.minimum_group}]
+
+
+def _filtered(queryset, site, period, filters, version_field):
+    queryset = queryset.filter(site=site, day__range=(period.start, period.end))
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.department:
+        queryset = queryset.filter(department_key=filters.department.pk)
+    if filters.version:
+        queryset = queryset.filter(**{version_field: filters.version.pk})
+    return queryset
+
+
+def _answer_sums(site, period, filters):
+    """``(month, question_id, value, department_key) -> count`` for the period."""
+    rows = (
+        _filtered(DailyAnswerCount.objects, site, period, filters, "question__version_id")
+        .values_list("month", "question_id", "value", "department_key")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    return {row[:4]: row[4] for row in rows if row[4]}
+
+
+def _response_sums(site, period, filters):
+    """``(month, channel, department_key, version_id) -> count`` for the period."""
+    rows = (
+        _filtered(DailyResponseCount.objects, site, period, filters, "version_id")
+        .values_list("month", "channel", "department_key", "version_id")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    return {row[:4]: row[4] for row in rows if row[4]}
+
+
+class _Questions:
+    """The questions behind the counts, matched across versions by (key, kind)."""
+
+    def __init__(self, question_ids, version_ids):
+        questions = (
+            (
+                SurveyQuestion.objects.filter(pk__in=question_ids)
+                | SurveyQuestion.objects.filter(version_id__in=version_ids)
+            )
+            .select_related("version")
+            .prefetch_related("options")
+        )
+        self.by_id = {q.pk: q for q in questions}
+        groups = defaultdict(list)
+        for question in self.by_id.values():
+            groups[(question.key, question.kind)].append(question)
+        for versions in groups.values():
+            versions.sort(key=lambda q: (q.version.created_at, q.version.number), reverse=True)
+        newest_version = max(
+            (q.version for q in self.by_id.values()),
+            key=lambda v: (v.created_at, v.number),
+            default=None,
+        )
+
+        def order(item):
+            # The newest version's questions in its order, then those it dropped, newer first.
+            newest = item[1][0]
+            if newest.version == newest_version:
+                return (0, 0, newest.position)
+            return (1, -newest.version.created_at.timestamp(), newest.position)
+
+        self.groups = sorted(groups.items(), key=order)
+        self.option_keys = {
+            option.pk: option.key for q in self.by_id.values() for option in q.options.all()
+        }
+
+    def option_labels(self, versions):
+        labels = {}
+        for question in reversed(versions):  # the newest wording wins
+            for option in question.options.all():
+                labels[option.key] = option.label
+        order = []
+        for question in versions:
+            for option in question.options.all():
+                if option.key not in order:
+                    order.append(option.key)
+        return order, labels
+
+
+def _rating(counts):
+    return RatingStats({v: counts.get(v, 0) for v in SCALE}, counts.get(0, 0))
+
+
+def build_report(site, period, filters=None, user=None, now=None):
+    """Everything a report states about ``site``'s responses in ``period``."""
+    filters = filters or ReportFilters()
+    minimum = get_setting("REPORT_MINIMUM_GROUP")
+    office = OfficeSettings.objects.filter(site=site).first() or OfficeSettings(
+        site=site, name=site.site_name or site.hostname
+    )
+    report = Report(
+        office=office,
+        period=period,
+        previous_period=period.previous(),
+        filters=filters,
+        generated_at=now or timezone.now(),
+        generated_by=user,
+        minimum_group=minimum,
+    )
+    answers = _answer_sums(site, period, filters)
+    previous_answers = _answer_sums(site, report.previous_period, filters)
+    responses = _response_sums(site, period, filters)
+    previous_responses = _response_sums(site, report.previous_period, filters)
+
+    report.responses = sum(responses.values())
+    report.previous_responses = sum(previous_responses.values())
+    for (_month, channel, _department, _version), total in responses.items():
+        report.by_channel[channel] = report.by_channel.get(channel, 0) + total
+    version_ids = {key[3] for key in responses}
+    report.versions = list(
+        SurveyVersion.objects.filter(pk__in=version_ids)
+        .select_related("page")
+        .order_by("created_at")
+    )
+
+    questions = _Questions(
+        {key[1] for key in answers} | {key[1] for key in previous_answers}, version_ids
+    )
+    rating_by_question, months_rating, department_rating = _roll_up(answers, questions)
+    previous_rating, _, _ = _roll_up(previous_answers, questions)
+    _question_results(report, questions, answers, rating_by_question, previous_rating)
+    report.overall = (
+        merge(q.rating for q in report.rating_questions) if report.rating_questions else None
+    )
+    previous_rated = [q.previous for q in report.rating_questions if q.previous is not None]
+    report.previous_overall = merge(previous_rated) if previous_rated else None
+    _months(report, responses, months_rating)
+    _departments(report, site, responses, department_rating, minimum)
+    if filters.include_comments:
+        _comments(report, site, period, filters)
+    return report
+
+
+def _roll_up(answers, questions):
+    """Rating counts by question key, by month, and by department (all rated areas)."""
+    by_key = defaultdict(lambda: defaultdict(int))
+    by_month = defaultdict(lambda: defaultdict(int))
+    by_department = defaultdict(lambda: defaultdict(int))
+    for (month, question_id, value, department), total in answers.items():
+        question = questions.by_id.get(question_id)
+        if question is None or question.kind != QuestionKind.RATING:
+            continue
+        by_key[question.key][value] += total
+        by_month[month][value] += total
+        by_department[department][value] += total
+    return by_key, by_month, by_department
+
+
+def _question_results(report, questions, answers, rating_by_question, previous_rating):
+    option_totals = defaultdict(lambda: defaultdict(int))
+    for (_month, question_id, value, _department), total in answers.items():
+        question = questions.by_id.get(question_id)
+        if question is not None and question.kind in CHOICE_KINDS:
+            option_totals[(question.key, question.kind)][questions.option_keys.get(value)] += total
+
+    number = 0
+    for (key, kind), versions in questions.groups:
+        if kind not in (QuestionKind.RATING, *CHOICE_KINDS):
+            continue
+        number += 1
+        result = QuestionResult(
+            key=key,
+            kind=kind,
+            text=versions[0].text,
+            number=number,
+            versions=sorted({q.version.code for q in versions}),
+        )
+        if kind == QuestionKind.RATING:
+            result.rating = _rating(rating_by_question.get(key, {}))
+            if key in previous_rating:
+                result.previous = _rating(previous_rating[key])
+            result.answered = result.rating.n + result.rating.not_applicable
+        else:
+            order, labels = questions.option_labels(versions)
+            totals = option_totals.get((key, kind), {})
+            # A multiple-choice question's shares are of respondents, not of ticks.
+            base = (
+                sum(totals.values()) if kind != QuestionKind.MULTIPLE_CHOICE else report.responses
+            )
+            result.options = [
+                OptionCount(
+                    option_key,
+                    labels[option_key],
+                    totals.get(option_key, 0),
+                    100 * totals.get(option_key, 0) / base if base else None,
+                )
+                for option_key in order
+            ]
+            result.answered = sum(totals.values())
+        (report.profile if kind == QuestionKind.PROFILE else report.questions).append(result)
+
+
+def _months(report, responses, months_rating):
+    channels = defaultdict(lambda: defaultdict(int))
+    for (month, channel, _department, _version), total in responses.items():
+        channels[month][channel] += total
+    report.months = [
+        MonthResult(
+            month=month,
+            electronic=channels[month].get(Channel.ELECTRONIC, 0),
+            paper=channels[month].get(Channel.PAPER, 0),
+            rating=_rating(months_rating.get(month, {})),
+        )
+        for month in sorted(channels)
+    ]
+
+
+def _departments(report, site, responses, department_rating, minimum):
+    counts = defaultdict(int)
+    for (_month, _channel, department, _version), total in responses.items():
+        counts[department] += total
+    names = {d.pk: d.name for d in Department.objects.for_site(site)}
+    names[NO_DEPARTMENT] = str(_("Department not given"))
+    rows = []
+    for department, total in counts.items():
+        rating = _rating(department_rating.get(department, {})) if total >= minimum else None
+        rows.append(DepartmentResult(names.get(department, "?"), total, rating))
+    report.departments = sorted(rows, key=lambda row: (-row.responses, row.name))
+
+
+def comments_queryset(site, period, filters):
+    """The open comments of the period, as answer rows."""
+    comments = Answer.objects.filter(
+        question__kind=QuestionKind.OPEN_TEXT,
+        response__site=site,
+        response__submitted_on__range=(period.start, period.end),
+    ).exclude(text="")
+    if filters.channel:
+        comments = comments.filter(response__channel=filters.channel)
+    if filters.department:
+        comments = comments.filter(response__department=filters.department)
+    if filters.version:
+        comments = comments.filter(question__version=filters.version)
+    return comments.order_by("-response__submitted_on", "question__position", "pk")
+
+
+def _comments(report, site, period, filters):
+    comments = comments_queryset(site, period, filters)
+    report.comments_total = comments.count()
+    report.comments = [
+        Comment(submitted_on.replace(day=1), question, text)
+        for submitted_on, question, text in comments.values_list(
+            "response__submitted_on", "question__text", "text"
+        )[:COMMENT_LIMIT]
+    ]

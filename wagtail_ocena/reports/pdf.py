@@ -1,0 +1,21 @@
+"""The report as a PDF document (WeasyPrint), from the same markup as the admin page."""
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from ..printing import font_configuration
+
+
+def render_report_pdf(report, language=None):
+    """PDF bytes of ``report``, in the site's language unless ``language`` says otherwise."""
+    from weasyprint import HTML
+
+    with open(finders.find("wagtail_ocena/css/report.css"), encoding="utf-8") as css:
+        report_css = css.read()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "wagtail_ocena/reports/report_pdf.html", {"report": report, "report_css": report_css}
+        )
+    return HTML(string=html).write_pdf(font_config=font_configuration())

@@ -1,0 +1,269 @@
+"""The report as XLSX (openpyxl, write-only) and the raw responses as CSV.
+
+Both stream the raw responses from the database in key order, one response per row, so
+memory stays flat however many there are. Text that a spreadsheet would run as a formula
+(starting with =, +, -, @, tab or carriage return) is prefixed with an apostrophe.
+"""
+
+import csv
+import io
+import itertools
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from ..choices import Channel, QuestionKind
+from ..models import Answer, Department, SurveyQuestion
+from .statistics import SCALE
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+RAW_CHUNK = 5000
+
+
+def neutralise(value):
+    """A cell value that no spreadsheet will evaluate as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _raw_questions(report):
+    """The columns of the raw sheet: one per question key, in the report's order."""
+    # The department has its own column, from the response.
+    questions = SurveyQuestion.objects.filter(version__in=report.versions).exclude(
+        kind=QuestionKind.DEPARTMENT
+    )
+    if report.filters.version:
+        questions = questions.filter(version=report.filters.version)
+    keys = {}
+    for question in questions.select_related("version").order_by(
+        "-version__created_at", "position"
+    ):
+        keys.setdefault(question.key, question.text)
+    ordered = [q.key for q in (*report.questions, *report.profile) if q.key in keys]
+    ordered += [key for key in keys if key not in ordered]
+    return [(key, keys[key]) for key in ordered]
+
+
+def _raw_answers(report):
+    answers = Answer.objects.filter(
+        response__site=report.office.site,
+        response__submitted_on__range=(report.period.start, report.period.end),
+    )
+    filters = report.filters
+    if filters.channel:
+        answers = answers.filter(response__channel=filters.channel)
+    if filters.department:
+        answers = answers.filter(response__department=filters.department)
+    if filters.version:
+        answers = answers.filter(response__version=filters.version)
+    if not filters.include_comments:
+        answers = answers.exclude(question__kind=QuestionKind.OPEN_TEXT)
+    return answers.order_by(
+        "response__submitted_on", "response_id", "question__position"
+    ).values_list(
+        "response_id",
+        "response__submitted_on",
+        "response__channel",
+        "response__department_id",
+        "response__version__page_id",
+        "response__version__number",
+        "question__key",
+        "question__kind",
+        "rating",
+        "not_applicable",
+        "option__label",
+        "department__name",
+        "text",
+    )
+
+
+def raw_rows(report):
+    """A header, then one row per response: date, channel, department, version, answers."""
+    columns = _raw_questions(report)
+    departments = {d.pk: d.name for d in Department.objects.for_site(report.office.site)}
+    channels = dict(Channel.choices)
+    yield [_("Date"), _("Channel"), _("Department"), _("Questionnaire version")] + [
+        text for key, text in columns
+    ]
+    position = {key: i for i, (key, text) in enumerate(columns)}
+    answers = _raw_answers(report).iterator(chunk_size=RAW_CHUNK)
+    for _response_id, group in itertools.groupby(answers, key=lambda row: row[0]):
+        cells = [None] * len(columns)
+        first = None
+        for row in group:
+            first = first or row
+            key, kind, rating, not_applicable, option, department, text = row[6:]
+            if key not in position:
+                continue
+            if kind == QuestionKind.RATING:
+                value = _("n/a") if not_applicable else rating
+            else:
+                value = option or department or text
+            index = position[key]
+            cells[index] = value if cells[index] is None else f"{cells[index]}; {value}"
+        day, channel, department_id, page_id, number = first[1:6]
+        yield [
+            day,
+            str(channels.get(channel, channel)),
+            departments.get(department_id, ""),
+            f"A{page_id}.{number}",
+            *cells,
+        ]
+
+
+def write_xlsx(report):
+    """The report as an XLSX workbook: summary, a sheet per section, raw responses, comments."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def sheet(title, header, rows):
+        worksheet = workbook.create_sheet(title=title[:31])
+        worksheet.append([_bold(workbook, worksheet, value, bold) for value in header])
+        for row in rows:
+            worksheet.append([neutralise(value) for value in row])
+        return worksheet
+
+    sheet(
+        _("Summary"),
+        [_("Item"), _("Value")],
+        [
+            [_("Office"), report.office.name],
+            [_("Period"), str(report.period)],
+            [_("Compared with"), str(report.previous_period)],
+            [_("Filters"), ", ".join(str(part) for part in report.filters.describe()) or "–"],
+            [_("Questionnaire versions"), ", ".join(v.code for v in report.versions) or "–"],
+            [_("Legal basis"), str(report.legal_basis)],
+            [_("Generated"), report.generated_at.replace(tzinfo=None)],
+            [_("Questionnaires"), report.responses],
+            [_("electronic"), report.by_channel.get(Channel.ELECTRONIC, 0)],
+            [_("paper"), report.by_channel.get(Channel.PAPER, 0)],
+            [_("Questionnaires in the previous period"), report.previous_responses],
+            [
+                _("Overall satisfaction index (%)"),
+                _round(report.overall and report.overall.satisfaction_index),
+            ],
+            [_("Mean rating"), _round(report.overall and report.overall.mean, 3)],
+        ],
+    )
+    sheet(
+        _("Months"),
+        [_("Month"), _("electronic"), _("paper"), _("total"), _("Satisfaction index (%)")],
+        (
+            [m.month, m.electronic, m.paper, m.total, _round(m.rating.satisfaction_index)]
+            for m in report.months
+        ),
+    )
+    sheet(
+        _("Rated areas"),
+        [
+            _("Key"),
+            _("Area"),
+            *(str(value) for value in SCALE),
+            _("Not applicable"),
+            _("Answers"),
+            _("Mean"),
+            _("95% CI from"),
+            _("95% CI to"),
+            _("Satisfaction index (%)"),
+            _("Previous index (%)"),
+            _("Change (pp)"),
+            _("Significant"),
+        ],
+        (_area_row(q) for q in report.rating_questions),
+    )
+    sheet(
+        _("Other questions"),
+        [_("Key"), _("Question"), _("Answer"), _("Count"), _("Share (%)")],
+        (
+            [q.key, q.text, option.label, option.count, _round(option.share)]
+            for q in (*report.choice_questions, *report.profile)
+            for option in q.options
+        ),
+    )
+    sheet(
+        _("Departments"),
+        [_("Department"), _("Questionnaires"), _("Mean"), _("Satisfaction index (%)")],
+        (
+            [row.name, row.responses, None, None]
+            if row.hidden
+            else [
+                row.name,
+                row.responses,
+                _round(row.rating.mean, 3),
+                _round(row.rating.satisfaction_index),
+            ]
+            for row in report.departments
+        ),
+    )
+    if report.filters.include_comments:
+        sheet(
+            _("Comments"),
+            [_("Month"), _("Question"), _("Comment")],
+            _all_comments(report),
+        )
+    sheet(_("Responses"), next(iter(raw_rows(report))), itertools.islice(raw_rows(report), 1, None))
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _bold(workbook, worksheet, value, font):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(worksheet, value=neutralise(value))
+    cell.font = font
+    return cell
+
+
+def _round(value, digits=1):
+    return None if value is None else round(value, digits)
+
+
+def _area_row(question):
+    stats, previous = question.rating, question.previous
+    interval = stats.confidence_interval or (None, None)
+    return [
+        question.key,
+        question.text,
+        *(stats.counts.get(value, 0) for value in SCALE),
+        stats.not_applicable,
+        stats.n,
+        _round(stats.mean, 3),
+        _round(interval[0], 3),
+        _round(interval[1], 3),
+        _round(stats.satisfaction_index),
+        _round(previous and previous.satisfaction_index),
+        _round(question.index_change),
+        _("yes") if question.significant else _("no"),
+    ]
+
+
+def _all_comments(report):
+    from .compute import comments_queryset
+
+    for day, question, text in (
+        comments_queryset(report.office.site, report.period, report.filters)
+        .values_list("response__submitted_on", "question__text", "text")
+        .iterator(chunk_size=RAW_CHUNK)
+    ):
+        yield [day.replace(day=1), question, text]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_rows(report):
+    """The raw responses as CSV lines (semicolon-separated, as Polish spreadsheets expect)."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff"  # so that spreadsheets read the file as UTF-8
+    for row in raw_rows(report):
+        yield writer.writerow(
+            [
+                neutralise(value.isoformat() if hasattr(value, "isoformat") else value)
+                for value in row
+            ]
+        )

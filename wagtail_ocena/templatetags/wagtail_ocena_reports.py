@@ -1,0 +1,67 @@
+"""Template tags drawing a report's charts and formatting its figures."""
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+
+from ..reports import charts
+
+register = template.Library()
+
+
+@register.simple_tag
+def distribution_bar(stats):
+    return charts.distribution_bar(stats)
+
+
+@register.simple_tag
+def trend_chart(months):
+    return charts.trend_chart(months)
+
+
+@register.simple_tag
+def department_bars(departments):
+    return charts.index_bars(
+        (row.name, row.rating.satisfaction_index) for row in departments if not row.hidden
+    )
+
+
+@register.simple_tag
+def area_bars(questions):
+    return charts.index_bars((q.text, q.rating.satisfaction_index) for q in questions)
+
+
+@register.filter
+def percent(value, digits=1):
+    """A share in percent, "–" when there is nothing to divide."""
+    if value is None:
+        return "–"
+    return number_format(value, int(digits)) + "%"
+
+
+@register.filter
+def decimal(value, digits=2):
+    if value is None:
+        return "–"
+    return number_format(value, int(digits))
+
+
+@register.filter
+def signed(value, digits=1):
+    """A change with its sign: +3,2 or −1,5."""
+    if value is None:
+        return "–"
+    formatted = number_format(abs(value), int(digits))
+    return ("+" if value > 0 else "−" if value < 0 else "±") + formatted
+
+
+@register.filter
+def css_string(value):
+    """Text safe inside a double-quoted CSS string (page headers of the PDF).
+
+    Inside <style> HTML entities are not decoded, so this escapes for CSS instead of HTML.
+    """
+    text = " ".join(str(value).split())
+    for character, escaped in (("\\", "\\5c "), ('"', "\\22 "), ("<", "\\3c "), (">", "\\3e ")):
+        text = text.replace(character, escaped)
+    return mark_safe(text)  # noqa: S308 (escaped for CSS above)

@@ -1,0 +1,221 @@
+"""Generuj raport: the report of a period on screen, its files, and the report archive."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, View
+from wagtail.log_actions import log
+
+from ..forms import ReportForm
+from ..models import GeneratedReport, ReportFormat
+from ..permissions import DELETE, GENERATE, VIEW
+from ..reports.archive import request_report
+from ..reports.compute import build_report
+from ..reports.spreadsheet import csv_rows
+from .admin import OfficeActionMixin, admin_url, forbidden
+
+LOG_REPORT_DELETE = "wagtail_ocena.report.delete"
+
+
+def reports_archive_url():
+    from ..modeladmin import reports_admin
+
+    return reports_admin.url_helper.index_url
+
+
+class ReportOfficesView(OfficeActionMixin, TemplateView):
+    action = GENERATE
+    permission_model = GeneratedReport
+    template_name = "wagtail_ocena/admin/offices.html"
+    page_title = gettext_lazy("Generate a report")
+    header_icon = "doc-full-inverse"
+
+    def get(self, request, *args, **kwargs):
+        offices = self.offices()
+        if len(offices) == 1:
+            return redirect(admin_url("report", offices[0].site.pk))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["choices"] = [
+            {
+                "office": office,
+                "links": [(_("Generate a report"), admin_url("report", office.site.pk))],
+            }
+            for office in self.offices()
+        ]
+        return context
+
+
+class OfficeReportMixin(OfficeActionMixin):
+    """A view of one office's reports, for users who may generate them there."""
+
+    action = GENERATE
+    permission_model = GeneratedReport
+
+    def dispatch(self, request, site_id, *args, **kwargs):
+        if self.may(self.action):  # otherwise the mixin refuses
+            self.office = self.office_or_none(site_id)
+            if self.office is None:
+                return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def report_form(self, data):
+        return ReportForm(data, site=self.office.site)
+
+    def build(self, form):
+        return build_report(
+            self.office.site,
+            form.cleaned_data["period"],
+            form.report_filters(),
+            user=self.request.user,
+        )
+
+
+class ReportView(OfficeReportMixin, TemplateView):
+    """The report form, and under it the report of the chosen period."""
+
+    template_name = "wagtail_ocena/admin/report.html"
+    page_title = gettext_lazy("Generate a report")
+    header_icon = "doc-full-inverse"
+
+    def get_page_subtitle(self):
+        return self.office.name
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        asked = "preset" in self.request.GET
+        form = self.report_form(self.request.GET if asked else None)
+        context["form"] = form
+        context["office"] = self.office
+        if asked and form.is_valid():
+            context["report"] = self.build(form)
+            context["query"] = self.request.GET.urlencode()
+            context["csv_url"] = (
+                admin_url("report_csv", self.office.site.pk) + "?" + context["query"]
+            )
+            context["export_url"] = admin_url("report_export", self.office.site.pk)
+            context["formats"] = ReportFormat.choices
+        return context
+
+
+class ReportExportView(OfficeReportMixin, View):
+    """Archive the report as PDF or XLSX; the file is made by a background task."""
+
+    def post(self, request, *args, **kwargs):
+        form = self.report_form(request.POST)
+        file_format = request.POST.get("format")
+        if not form.is_valid() or file_format not in ReportFormat.values:
+            messages.error(
+                request, _("The report could not be requested: check the period and filters.")
+            )
+            query = urlencode({k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"})
+            return HttpResponseRedirect(admin_url("report", self.office.site.pk) + "?" + query)
+        with transaction.atomic():
+            record = request_report(
+                self.office.site,
+                form.cleaned_data["period"],
+                form.report_filters(),
+                file_format,
+                request.user,
+            )
+        return HttpResponseRedirect(admin_url("archived_report", record.pk))
+
+
+class ReportCsvView(OfficeReportMixin, View):
+    """The period's raw responses, one row each, streamed as CSV (not archived)."""
+
+    def get(self, request, *args, **kwargs):
+        form = self.report_form(request.GET)
+        if not form.is_valid():
+            messages.error(
+                request, _("The export could not be made: check the period and filters.")
+            )
+            return HttpResponseRedirect(admin_url("report", self.office.site.pk))
+        report = self.build(form)
+        response = StreamingHttpResponse(csv_rows(report), content_type="text/csv; charset=utf-8")
+        filename = f"ankiety-{report.period.start:%Y%m%d}-{report.period.end:%Y%m%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ArchivedReportMixin(OfficeActionMixin):
+    """Views of one archived report, for users with ``action`` on reports in its office."""
+
+    permission_model = GeneratedReport
+
+    def dispatch(self, request, pk, *args, **kwargs):
+        self.record = get_object_or_404(GeneratedReport.objects.select_related("site"), pk=pk)
+        if not self.may(self.action, self.record.site):
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ArchivedReportView(ArchivedReportMixin, TemplateView):
+    """An archived report: its status while it is being made, then its file."""
+
+    action = VIEW
+    template_name = "wagtail_ocena/admin/archived_report.html"
+    page_title = gettext_lazy("Archived report")
+    header_icon = "doc-full"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["record"] = self.record
+        context["archive_url"] = reports_archive_url()
+        context["may_delete"] = self.may(DELETE, self.record.site)
+        return context
+
+
+class ArchivedReportFileView(ArchivedReportMixin, View):
+    action = VIEW
+
+    def get(self, request, *args, **kwargs):
+        if not self.record.is_ready:
+            return HttpResponseRedirect(admin_url("archived_report", self.record.pk))
+        return FileResponse(
+            self.record.file.open("rb"), as_attachment=True, filename=self.record.filename()
+        )
+
+
+class ArchivedReportDeleteView(ArchivedReportMixin, TemplateView):
+    """Deleting an archived report takes its own permission and is audit-logged."""
+
+    action = DELETE
+    template_name = "wagtail_ocena/admin/archived_report_delete.html"
+    page_title = gettext_lazy("Delete an archived report")
+    header_icon = "bin"
+
+    def post(self, request, *args, **kwargs):
+        record = self.record
+        with transaction.atomic():
+            log(
+                record,
+                LOG_REPORT_DELETE,
+                user=request.user,
+                deleted=True,
+                data={
+                    "period": [record.period_start.isoformat(), record.period_end.isoformat()],
+                    "format": record.format,
+                    "reason": record.reason,
+                    "sha256": record.sha256,
+                },
+            )
+            file = record.file
+            record.delete()
+            if file:
+                transaction.on_commit(lambda: file.storage.delete(file.name))
+        messages.success(request, _("The archived report was deleted."))
+        return HttpResponseRedirect(reports_archive_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["record"] = self.record
+        context["cancel_url"] = admin_url("archived_report", self.record.pk)
+        return context
