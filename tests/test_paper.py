@@ -5,14 +5,14 @@ import json
 import re
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from wagtail.models import GroupSitePermission, ModelLogEntry
 
 from wagtail_ocena.choices import Channel
 from wagtail_ocena.models import Answer, Department, SurveyPage, SurveyResponse
 
-from .conftest import ADMINISTRATORS, record_response
+from .conftest import ADMINISTRATORS, logged_in, record_response
 
 pytestmark = pytest.mark.django_db
 
@@ -319,7 +319,7 @@ class TestListing:
             f"/admin/wagtail_ocena/surveyresponse/inspect/{saved.pk}/"
         ).content.decode()
 
-        assert "Czas oczekiwania na obsługę: 3" in html
+        assert "Czas oczekiwania na obsługę — 3" in html
 
     def test_the_listing_cannot_edit_or_create_by_itself(self, clerk_client, survey):
         saved = record_response(survey)
@@ -332,6 +332,10 @@ class TestListing:
 
 
 ADMIN_URLS = [
+    "/admin/wagtail_ocena/surveyresponse/history/{response}/",
+    "/admin/wagtail_ocena/surveyresponse/create/",
+    "/admin/wagtail_ocena/surveyresponse/edit/{response}/",
+    "/admin/wagtail_ocena/surveyresponse/delete/{response}/",
     "/admin/ocena/paper/",
     "/admin/ocena/paper/{site}/",
     "/admin/ocena/printable/",
@@ -384,6 +388,18 @@ def test_a_clerk_of_one_office_works_only_there(
         == 403
     )
     assert local_clerk_client.get(f"/admin/ocena/responses/{theirs.pk}/correct/").status_code == 403
+    assert (
+        local_clerk_client.get(
+            f"/admin/wagtail_ocena/surveyresponse/history/{theirs.pk}/"
+        ).status_code
+        == 403
+    )
+    assert (
+        local_clerk_client.get(
+            f"/admin/wagtail_ocena/surveyresponse/history/{mine.pk}/"
+        ).status_code
+        == 200
+    )
     listing = local_clerk_client.get("/admin/wagtail_ocena/surveyresponse/").content.decode()
     assert str(mine.pk) in listing
     assert str(theirs.pk) not in listing
@@ -430,3 +446,159 @@ def group_form_management():
             }
         )
     return data
+
+
+@pytest.mark.parametrize(
+    "codename, allowed, refused",
+    [
+        (
+            "download_printable_surveyresponse",
+            ["/admin/ocena/printable/"],
+            ["/admin/ocena/paper/", "/admin/wagtail_ocena/surveyresponse/"],
+        ),
+        (
+            "view_surveyresponse",
+            ["/admin/wagtail_ocena/surveyresponse/"],
+            ["/admin/ocena/paper/", "/admin/ocena/printable/"],
+        ),
+        (
+            "delete_surveyresponse",
+            ["/admin/wagtail_ocena/surveyresponse/"],
+            ["/admin/ocena/paper/", "/admin/ocena/printable/"],
+        ),
+    ],
+)
+def test_each_permission_opens_its_own_function_only(
+    django_user_model, survey, codename, allowed, refused
+):
+    user = django_user_model.objects.create_user("czesciowy", password="x")
+    user.user_permissions.add(
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename=codename)
+    )
+    client = logged_in(user)
+
+    for url in allowed:
+        assert client.get(url).status_code == 200, url
+    for url in refused:
+        assert client.get(url).status_code == 403, url
+
+
+def test_a_sheet_saved_meanwhile_by_someone_else_gets_the_duplicate_message(
+    clerk_client, survey, site, monkeypatch
+):
+    from wagtail_ocena.forms import PaperSheetForm
+
+    # A colleague's identical sheet lands between our form's check and our save: the
+    # form does not see it, the database's unique constraint does.
+    record_response(
+        survey, channel=Channel.PAPER, batch="skrzynka BOI, marzec 2026", sheet_number=1
+    )
+    real_check = PaperSheetForm.add_duplicate_error
+    checks = []
+
+    def check_too_early(form):
+        checks.append(form)
+        if len(checks) > 1:
+            real_check(form)
+
+    monkeypatch.setattr(PaperSheetForm, "add_duplicate_error", check_too_early)
+
+    response = clerk_client.post(entry_url(site), sheet_data(survey))
+
+    assert len(checks) == 2
+    assert "został już wprowadzony" in response.content.decode()
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_correcting_a_response_deleted_meanwhile_does_not_bring_it_back(clerk_client, survey, site):
+    clerk_client.post(entry_url(site), sheet_data(survey))
+    saved = SurveyResponse.objects.get()
+    url = f"/admin/ocena/responses/{saved.pk}/correct/"
+    form_data = sheet_data(survey)
+    del form_data["version"]
+    clerk_client.get(url)
+    SurveyResponse.objects.filter(pk=saved.pk).delete()
+
+    response = clerk_client.post(url, form_data)
+
+    assert response.status_code in (302, 404)
+    assert not SurveyResponse.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"batch": ""}, "batch", "Podaj partię"),
+        ({"sheet_number": "99999999999999999999"}, "sheet_number", "Upewnij się, że ta wartość"),
+    ],
+)
+def test_sheet_number_rules(clerk_client, survey, site, overrides, field, message):
+    response = clerk_client.post(entry_url(site), sheet_data(survey, **overrides))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not SurveyResponse.objects.exists()
+
+
+def test_sheets_can_be_entered_after_the_survey_is_unpublished(clerk_client, survey, site):
+    survey.unpublish()
+
+    form = clerk_client.get(entry_url(site)).content.decode()
+    response = clerk_client.post(entry_url(site), sheet_data(survey))
+
+    assert "nie ma opublikowanej ankiety" not in form
+    assert survey.current_version.code in form
+    assert response.status_code == 302
+
+
+def test_correcting_multiple_choice_and_department(clerk_client, home, office):
+    from .conftest import publish_survey
+
+    survey = publish_survey(
+        home,
+        slug="krotka",
+        questions=[
+            {
+                "type": "department",
+                "value": {"key": "wydzial", "text": "Wydział", "help_text": "", "required": True},
+            },
+            {
+                "type": "multiple_choice",
+                "value": {
+                    "key": "kanaly",
+                    "text": "Skąd wiesz o ankiecie?",
+                    "help_text": "",
+                    "required": False,
+                    "options": [
+                        {"key": "strona", "label": "ze strony"},
+                        {"key": "plakat", "label": "z plakatu"},
+                        {"key": "urzednik", "label": "od urzędnika"},
+                    ],
+                },
+            },
+        ],
+    )
+    site = survey.get_site()
+    usc, taxes, _other = office.departments.order_by("sort_order")
+    data = {
+        "version": survey.current_version.pk,
+        "batch": "b",
+        "sheet_number": "1",
+        "next": "sheet",
+    }
+    clerk_client.post(
+        entry_url(site), {**data, "q-wydzial": usc.pk, "q-kanaly": ["strona", "plakat"]}
+    )
+    saved = SurveyResponse.objects.get()
+    del data["version"]
+
+    clerk_client.post(
+        f"/admin/ocena/responses/{saved.pk}/correct/",
+        {**data, "q-wydzial": taxes.pk, "q-kanaly": ["urzednik"]},
+    )
+
+    saved.refresh_from_db()
+    assert saved.department == taxes
+    assert list(
+        saved.answers.filter(option__isnull=False).values_list("option__key", flat=True)
+    ) == ["urzednik"]

@@ -52,10 +52,13 @@ def test_printable_questionnaire_holds_office_questions_and_version(clerk_client
         assert letters in text, letters
 
 
-def test_printable_questionnaire_shows_the_office_logo(clerk_client, survey, office):
+@pytest.mark.parametrize("image_format, name", [("PNG", "herb.png"), ("JPEG", "herb.jpg")])
+def test_printable_questionnaire_shows_the_office_logo(
+    clerk_client, survey, office, image_format, name
+):
     buffer = io.BytesIO()
-    PILImage.new("RGB", (200, 120), (11, 61, 145)).save(buffer, "PNG")
-    office.logo = Image.objects.create(title="Herb", file=ImageFile(buffer, name="herb.png"))
+    PILImage.new("RGB", (200, 120), (11, 61, 145)).save(buffer, image_format)
+    office.logo = Image.objects.create(title="Herb", file=ImageFile(buffer, name=name))
     office.save()
 
     reader = read_pdf(clerk_client.get(pdf_url(survey)))
@@ -65,6 +68,18 @@ def test_printable_questionnaire_shows_the_office_logo(clerk_client, survey, off
 
 def test_office_without_office_data_prints_the_site_name(clerk_client, survey, office, site):
     OfficeSettings.objects.filter(pk=office.pk).delete()
+    site.site_name = "Gmina Koronowo"
+    site.save()
+
+    text = " ".join(page_texts(read_pdf(clerk_client.get(pdf_url(survey)))))
+
+    assert "Gmina Koronowo" in text
+
+
+def test_office_data_with_an_empty_name_prints_the_site_name(clerk_client, survey, office, site):
+    # Opening the office settings page creates an empty row.
+    office.name = ""
+    office.save()
     site.site_name = "Gmina Koronowo"
     site.save()
 

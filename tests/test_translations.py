@@ -58,3 +58,19 @@ def test_an_english_site_gets_an_english_questionnaire(client, settings, home, o
     assert "(required)" in html
     for polish in ("Wyślij", "wymagane", "wydziale", "Dziękujemy"):
         assert polish not in html
+
+
+def test_polish_translations_keep_the_placeholders():
+    """What msgfmt --check would refuse: a translation that drops or adds a placeholder."""
+    import re
+
+    placeholder = re.compile(r"%(?:\([a-z_]+\))?[sd]|\{[a-z_]+\}|%%")
+    po = polib.pofile(LOCALE / "pl" / "LC_MESSAGES" / "django.po")
+    for entry in po.translated_entries():
+        if "python-format" not in entry.flags:
+            continue
+        expected = sorted(set(placeholder.findall(entry.msgid_plural or entry.msgid)))
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for text in translations:
+            found = sorted(set(placeholder.findall(text)))
+            assert found == expected, (entry.msgid, text)

@@ -193,6 +193,11 @@ class SurveyResponseForm(forms.Form):
         """``(QuestionField, message)`` pairs in question order, for the error summary."""
         return [(item, error) for item in self.question_fields() for error in item.field.errors]
 
+    def focus_number(self):
+        """The number of the question to put the cursor on: the first with an error."""
+        errors = self.errors_by_question() if self.is_bound else []
+        return errors[0][0].number if errors else 1
+
     def answers(self):
         """Cleaned answers keyed by question key, as ``SurveyResponse.objects.record`` takes them."""
         return {
@@ -244,7 +249,13 @@ class PaperSheetForm(forms.Form):
         required=False,
         help_text=_("Where the sheets came from, e.g. “skrzynka BOI, marzec 2026”."),
     )
-    sheet_number = forms.IntegerField(label=_("Sheet number"), min_value=1, required=False)
+    sheet_number = forms.IntegerField(
+        label=_("Sheet number"),
+        min_value=1,
+        max_value=999999,
+        required=False,
+        help_text=_("Numbered sheets need a batch: a number is unique within its batch."),
+    )
     sheet_date = forms.DateField(
         label=_("Date on the sheet"),
         required=False,
@@ -292,6 +303,8 @@ class PaperSheetForm(forms.Form):
                     "date": formats.date_format(timezone.localtime(version.created_at).date()),
                 },
             )
+        if cleaned_data.get("sheet_number") and not cleaned_data.get("batch"):
+            self.add_error("batch", _("Give the batch the numbered sheet belongs to."))
         self.add_duplicate_error()
         return cleaned_data
 

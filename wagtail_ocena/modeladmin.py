@@ -54,7 +54,9 @@ class ResponseInspectView(RefusedWith403, InspectView):
 
 
 class ResponseHistoryView(RefusedWith403, HistoryView):
-    pass
+    # modeladmin's history view checks no permission of its own.
+    def check_action_permitted(self, user):
+        return self.permission_helper.user_can_inspect_obj(user, self.instance)
 
 
 class NoCreateView(RefusedWith403, CreateView):
@@ -111,6 +113,15 @@ class ResponseButtonHelper(ButtonHelper):
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
         user = self.request.user
+        if self.permission_helper.user_can_inspect_obj(user, obj):
+            buttons.append(
+                {
+                    "url": self.url_helper.get_action_url("history", obj.pk),
+                    "label": _("History"),
+                    "classname": self.finalise_classname(["button-secondary"]),
+                    "title": _("Who entered, corrected or deleted it, and when"),
+                }
+            )
         if obj.is_paper and may(user, ENTER_PAPER, obj.site):
             buttons.append(
                 self.button(
@@ -169,7 +180,19 @@ class SurveyResponseAdmin(ModelAdmin):
         "submitted_on",
         EnteredByFilter,
     )
-    list_select_related = ("version", "department", "entered_by")
+    list_select_related = ("site", "version", "department", "entered_by")
+    inspect_view_fields = (
+        "site",
+        "version",
+        "channel",
+        "submitted_on",
+        "department",
+        "entered_by",
+        "entered_at",
+        "sheet_date",
+        "batch",
+        "sheet_number",
+    )
     search_fields = ("batch",)
     ordering = ("-submitted_on", "batch", "sheet_number")
     list_per_page = 50

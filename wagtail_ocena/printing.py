@@ -3,6 +3,7 @@
 import base64
 import functools
 import itertools
+import mimetypes
 
 import segno
 from django.conf import settings
@@ -54,7 +55,8 @@ def _logo_data_uri(office):
         return None
     rendition = office.logo.get_rendition("height-160")
     with rendition.file.open("rb") as logo:
-        return _data_uri(f"image/{rendition.file.name.rsplit('.', 1)[-1].lower()}", logo.read())
+        content_type = mimetypes.guess_type(rendition.file.name)[0] or "application/octet-stream"
+        return _data_uri(content_type, logo.read())
 
 
 def questionnaire_context(version, office, survey_url):

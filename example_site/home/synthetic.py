@@ -108,7 +108,10 @@ class ResponseGenerator:
         """What a clerk typed in with a paper sheet: the month's box at the desk is a batch."""
         batch = f"skrzynka BOI, {day:%m.%Y}"
         sheets[batch] = sheets.get(batch, 0) + 1
-        entered_on = day + datetime.timedelta(days=self.rng.randint(3, 20))
+        entered_on = min(
+            day + datetime.timedelta(days=self.rng.randint(3, 20)),
+            timezone.localdate() - datetime.timedelta(days=1),
+        )
         return {
             "batch": batch,
             "sheet_number": sheets[batch],

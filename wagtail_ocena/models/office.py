@@ -77,6 +77,18 @@ class OfficeSettings(ClusterableModel, BaseSiteSetting):
     def __str__(self):
         return self.name or str(self.site)
 
+    @classmethod
+    def of(cls, site):
+        """The office data of ``site`` for printing and reports, never without a name.
+
+        Nothing is created: until the office data is filled in (or while its name is
+        empty), an unsaved copy carries the site's name.
+        """
+        office = cls.objects.filter(site=site).first() or cls(site=site)
+        if not office.name:
+            office.name = site.site_name or site.hostname
+        return office
+
 
 class DepartmentQuerySet(models.QuerySet):
     def for_site(self, site):

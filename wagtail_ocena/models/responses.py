@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import NOT_APPLICABLE, Channel, QuestionKind
@@ -151,7 +152,7 @@ class SurveyResponse(models.Model):
 
     def __str__(self):
         return _("Response of %(date)s (%(channel)s)") % {
-            "date": self.submitted_on,
+            "date": date_format(self.submitted_on),
             "channel": self.get_channel_display(),
         }
 
@@ -171,7 +172,8 @@ class SurveyResponse(models.Model):
         self.department = corrected.department
         for name, value in fields.items():
             setattr(self, name, value)
-        self.save()
+        # An update only: a response deleted meanwhile must not come back (DatabaseError).
+        self.save(force_update=True)
         self.answers.all().delete()
         for row in rows:
             row.response = self

@@ -321,9 +321,7 @@ def build_report(site, period, filters=None, user=None, now=None):
     """Everything a report states about ``site``'s responses in ``period``."""
     filters = filters or ReportFilters()
     minimum = get_setting("REPORT_MINIMUM_GROUP")
-    office = OfficeSettings.objects.filter(site=site).first() or OfficeSettings(
-        site=site, name=site.site_name or site.hostname
-    )
+    office = OfficeSettings.of(site)
     report = Report(
         office=office,
         period=period,

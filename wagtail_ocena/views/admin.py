@@ -21,11 +21,8 @@ class Office:
 
     def __init__(self, site):
         self.site = site
-        # Unsaved stand-in until someone fills in the office data: the site's name serves.
-        self.settings = OfficeSettings.objects.filter(site=site).first() or OfficeSettings(
-            site=site, name=site.site_name or site.hostname
-        )
-        self.name = self.settings.name or str(site)
+        self.settings = OfficeSettings.of(site)
+        self.name = self.settings.name
 
     def versions(self):
         return (
@@ -35,8 +32,10 @@ class Office:
         )
 
     def current_version(self):
-        """The most recently published version of a live survey page of the office."""
-        return self.versions().filter(page__live=True).first()
+        """The newest version of a live survey page of the office, else its newest version:
+        sheets collected before a survey was unpublished can still be entered."""
+        versions = self.versions()
+        return versions.filter(page__live=True).first() or versions.first()
 
 
 class OfficeActionMixin(WagtailAdminTemplateMixin):

@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -218,7 +218,6 @@ class PaperEntryView(PaperSheetViewMixin, TemplateView):
             context["batch_count"] = SurveyResponse.objects.filter(
                 site=self.office.site, channel=Channel.PAPER, batch=batch
             ).count()
-        context["versions"] = self.versions
         context["printable_url"] = admin_url("printable")
         return context
 
@@ -268,6 +267,11 @@ class PaperResponseCorrectView(ResponseMixin, PaperSheetViewMixin, TemplateView)
                     )
             except IntegrityError:
                 sheet_form.add_duplicate_error()
+            except DatabaseError:
+                messages.error(
+                    request, _("The questionnaire was deleted meanwhile; nothing was saved.")
+                )
+                return HttpResponseRedirect(responses_listing_url())
             else:
                 messages.success(request, _("The questionnaire was corrected."))
                 return HttpResponseRedirect(responses_listing_url())

@@ -2,9 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...models import SurveyPage
+from ...models import OfficeSettings, SurveyPage
 from ...printing import render_questionnaire_pdf
-from ...views.admin import Office
 
 
 class Command(BaseCommand):
@@ -34,6 +33,6 @@ class Command(BaseCommand):
         site, version = survey.get_site(), survey.current_version
         if site is None or version is None:
             raise CommandError("The survey page is not under any site or has no version.")
-        pdf = render_questionnaire_pdf(version, Office(site).settings, survey.get_full_url())
+        pdf = render_questionnaire_pdf(version, OfficeSettings.of(site), survey.get_full_url())
         Path(output).write_bytes(pdf)
         self.stdout.write(f"Wrote {output}: {survey.title}, version {version.code}.")

@@ -1,9 +1,14 @@
 import datetime
+import io
 
 from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
 from example_site.home.models import HomePage
@@ -15,6 +20,7 @@ from wagtail_ocena.models import (
     SurveyBanner,
     SurveyPage,
     SurveyResponse,
+    SurveyVersion,
 )
 
 OFFICE = {
@@ -50,10 +56,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=730, help="How many days of responses.")
+        parser.add_argument(
+            "--port",
+            type=int,
+            help="Port the demo is served on; full links (the printable questionnaire's QR "
+            "code) then point at http://127.0.0.1:PORT.",
+        )
 
-    def handle(self, days, **options):
+    def handle(self, days, port=None, **options):
         with transaction.atomic():
             site = self.homepage_site()
+            if port:
+                site.hostname, site.port = "127.0.0.1", port
+                site.save()
             office = self.office(site)
             survey = self.survey(site.root_page.specific)
             self.banner(site.root_page.specific, survey)
@@ -89,10 +104,27 @@ class Command(BaseCommand):
 
     def office(self, site):
         office, _ = OfficeSettings.objects.get_or_create(site=site, defaults=OFFICE)
+        if office.logo is None:
+            office.logo = self.logo()
+            office.save()
         if not office.departments.exists():
             for position, name in enumerate(DEPARTMENTS):
                 Department.objects.create(office=office, name=name, sort_order=position)
         return office
+
+    def logo(self):
+        """A simple coat of arms drawn for the demo (a blue shield with a white K)."""
+        image = PILImage.new("RGB", (160, 190), "white")
+        draw = ImageDraw.Draw(image)
+        draw.polygon([(10, 10), (150, 10), (150, 110), (80, 180), (10, 110)], fill="#0b3d91")
+        draw.line([(62, 40), (62, 140)], fill="white", width=14)
+        draw.line([(66, 90), (112, 40)], fill="white", width=14)
+        draw.line([(70, 86), (114, 140)], fill="white", width=14)
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        return Image.objects.create(
+            title="Herb (demo)", file=ImageFile(buffer, name="herb-demo.png")
+        )
 
     def survey(self, home):
         survey = SurveyPage.objects.child_of(home).first()
@@ -134,6 +166,13 @@ class Command(BaseCommand):
         )
         end = timezone.localdate() - datetime.timedelta(days=1)
         start = end - datetime.timedelta(days=days - 1)
+        # The demo's questionnaire has been in use since its first response.
+        version = survey.current_version
+        first_day = timezone.make_aware(datetime.datetime.combine(start, datetime.time(8, 0)))
+        if version.created_at > first_day:
+            models.QuerySet.update(
+                SurveyVersion.objects.filter(pk=version.pk), created_at=first_day
+            )
         written = generator.write(generator.days(start, end))
         # The bulk writer skips the reports' daily counts; recount this office from its rows.
         counting.rebuild(site=office.site)

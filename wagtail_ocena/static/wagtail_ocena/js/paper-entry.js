@@ -1,7 +1,8 @@
 /*
  * Paper entry: a digit picks an answer and moves to the next question, so that a stack of
  * sheets can be typed in without the mouse. On a 1–5 scale the digit is the rating and 0 is
- * "not applicable"; elsewhere it is the answer's position (0 is the tenth).
+ * "not applicable"; elsewhere it is the answer's position (0 is the tenth; answers past the
+ * tenth are chosen with the arrow keys).
  * Without JavaScript the form still works with Tab, arrow keys and Space, and a sheet sent with
  * another version chosen comes back with that version's questions.
  */
@@ -23,7 +24,7 @@ window.wagtail.app.register(
     pick(event) {
       if (!/^[0-9]$/.test(event.key) || event.altKey || event.ctrlKey || event.metaKey) return;
       const question = event.target.closest('[data-ocena-paper-entry-target="question"]');
-      if (!question || event.target.tagName !== 'INPUT' || event.target.type === 'text') return;
+      if (!question || event.target.tagName !== 'INPUT') return;
 
       const inputs = [...question.querySelectorAll('input[type="radio"], input[type="checkbox"]')];
       const input =
