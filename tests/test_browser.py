@@ -327,3 +327,28 @@ def test_administrator_types_in_five_sheets_with_the_keyboard_only(browser, serv
         ("uprzejmosc", None, True),
     ]
     page.close()
+
+
+def test_report_meets_wcag_21_aa(browser, server):
+    import datetime
+
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(server.url + "/admin/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "admin")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    today = datetime.date.today()
+    start = today - datetime.timedelta(days=60)
+    page.goto(
+        f"{server.url}/admin/ocena/reports/1/?preset=custom&date_from={start}&date_to={today}"
+        "&include_comments=on"
+    )
+
+    report = page.locator(".ocena-report")
+    assert "Raport z badania satysfakcji klientów" in report.inner_text()
+    assert page.locator(".ocena-report svg[role=img] title").count() > 5
+    # Only the report's own markup: the rest of the page is Wagtail's admin.
+    results = Axe().run(page, context={"include": [".ocena-report"]}, options=WCAG_21_AA)
+    assert results.violations_count == 0, results.generate_report()
+    page.close()

@@ -4,33 +4,51 @@ Every change goes through ``count()`` inside the transaction that changes the re
 one ``INSERT … ON CONFLICT DO UPDATE`` per table with its rows in key order, so concurrent
 submissions lock count rows in the same order and cannot deadlock. ``rebuild()`` recomputes
 everything from the answer rows.
+
+Four tables, so that no report reads more rows than it needs (``models/counts.py``):
+responses; answers per department (for reports of one department); answers of the whole
+office; and ratings per department (for the departments' indices).
 """
 
 from collections import Counter
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 
 from .choices import QuestionKind
-from .models import Answer, DailyAnswerCount, DailyResponseCount, SurveyResponse
+from .models import (
+    Answer,
+    DailyAnswerCount,
+    DailyDepartmentRating,
+    DailyOfficeAnswerCount,
+    DailyResponseCount,
+    SurveyResponse,
+)
 from .models.counts import NO_DEPARTMENT
 
 RATING = QuestionKind.RATING
+OPEN_TEXT = QuestionKind.OPEN_TEXT
 COUNTED_KINDS = (
     QuestionKind.RATING,
     QuestionKind.SINGLE_CHOICE,
     QuestionKind.MULTIPLE_CHOICE,
     QuestionKind.PROFILE,
+    QuestionKind.OPEN_TEXT,
 )
 RESPONSE_KEY = ("site_id", "day", "version_id", "channel", "department_key")
 ANSWER_KEY = ("site_id", "day", "question_id", "value", "channel", "department_key")
+OFFICE_ANSWER_KEY = ("site_id", "day", "question_id", "value", "channel")
+DEPARTMENT_RATING_KEY = ("site_id", "day", "version_id", "channel", "department_key", "value")
 
 
 def answer_value(answer, kind):
-    """The counts' value of an answer: the rating (0 = not applicable) or the option's id."""
+    """The counts' value of an answer: the rating (0 = not applicable), the option's id, or
+    0 for a comment (counted, not read)."""
     if kind == RATING:
         return 0 if answer.not_applicable else answer.rating
+    if kind == OPEN_TEXT:
+        return 0
     if kind in COUNTED_KINDS:
         return answer.option_id
     return None
@@ -41,22 +59,29 @@ def count(response, answers, sign=1):
 
     ``answers`` must have their ``question`` loaded (for its kind).
     """
+    site, channel = response.site_id, response.channel
     department = response.department_id or NO_DEPARTMENT
     day = connection.ops.adapt_datefield_value(response.submitted_on)
     month = connection.ops.adapt_datefield_value(response.submitted_on.replace(day=1))
+    by_department, by_office, ratings = Counter(), Counter(), Counter()
+    for answer in answers:
+        kind = answer.question.kind
+        value = answer_value(answer, kind)
+        if value is None:
+            continue
+        by_department[(site, day, answer.question_id, value, channel, department)] += sign
+        by_office[(site, day, answer.question_id, value, channel)] += sign
+        if kind == RATING:
+            ratings[(site, day, response.version_id, channel, department, value)] += sign
     _increment(
         DailyResponseCount,
         RESPONSE_KEY,
-        {(response.site_id, day, response.version_id, response.channel, department): sign},
+        {(site, day, response.version_id, channel, department): sign},
         month,
     )
-    answer_counts = Counter()
-    for answer in answers:
-        value = answer_value(answer, answer.question.kind)
-        if value is not None:
-            key = (response.site_id, day, answer.question_id, value, response.channel, department)
-            answer_counts[key] += sign
-    _increment(DailyAnswerCount, ANSWER_KEY, answer_counts, month)
+    _increment(DailyAnswerCount, ANSWER_KEY, by_department, month)
+    _increment(DailyOfficeAnswerCount, OFFICE_ANSWER_KEY, by_office, month)
+    _increment(DailyDepartmentRating, DEPARTMENT_RATING_KEY, ratings, month)
 
 
 def _increment(model, key_columns, counts, month):
@@ -78,6 +103,15 @@ def _increment(model, key_columns, counts, month):
         cursor.execute(sql, params)
 
 
+def _value():
+    return Case(
+        When(question__kind=RATING, then=Coalesce("rating", Value(0))),
+        When(question__kind=OPEN_TEXT, then=Value(0)),
+        default=F("option_id"),
+        output_field=IntegerField(),
+    )
+
+
 def response_counts_from_rows(responses=None):
     """``DailyResponseCount`` rows computed from the responses themselves."""
     responses = SurveyResponse.objects.all() if responses is None else responses
@@ -87,7 +121,6 @@ def response_counts_from_rows(responses=None):
             "version_id",
             "channel",
             day=F("submitted_on"),
-            month=TruncMonth("submitted_on"),
             department_key=Coalesce("department_id", Value(NO_DEPARTMENT)),
         )
         .annotate(count=Count("pk"))
@@ -104,18 +137,58 @@ def answer_counts_from_rows(answers=None):
             "question_id",
             site_id=F("response__site_id"),
             day=F("response__submitted_on"),
-            month=TruncMonth("response__submitted_on"),
             channel=F("response__channel"),
             department_key=Coalesce("response__department_id", Value(NO_DEPARTMENT)),
-            value=Case(
-                When(question__kind=RATING, then=Coalesce("rating", Value(0))),
-                default=F("option_id"),
-                output_field=IntegerField(),
-            ),
+            value=_value(),
         )
         .annotate(count=Count("pk"))
         .order_by()
     )
+
+
+def office_answer_counts_from_rows(answers=None):
+    """``DailyOfficeAnswerCount`` rows computed from the answer rows themselves."""
+    answers = Answer.objects.all() if answers is None else answers
+    return (
+        answers.filter(question__kind__in=COUNTED_KINDS)
+        .values(
+            "question_id",
+            site_id=F("response__site_id"),
+            day=F("response__submitted_on"),
+            channel=F("response__channel"),
+            value=_value(),
+        )
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
+def department_ratings_from_rows(answers=None):
+    """``DailyDepartmentRating`` rows computed from the answer rows themselves."""
+    answers = Answer.objects.all() if answers is None else answers
+    return (
+        answers.filter(question__kind=RATING)
+        .values(
+            site_id=F("response__site_id"),
+            day=F("response__submitted_on"),
+            version_id=F("response__version_id"),
+            channel=F("response__channel"),
+            department_key=Coalesce("response__department_id", Value(NO_DEPARTMENT)),
+            value=Coalesce("rating", Value(0)),
+        )
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
+def rows_from_records(responses, answers):
+    """Every count table with the rows recomputed from ``responses`` and ``answers``."""
+    return [
+        (DailyResponseCount, response_counts_from_rows(responses)),
+        (DailyAnswerCount, answer_counts_from_rows(answers)),
+        (DailyOfficeAnswerCount, office_answer_counts_from_rows(answers)),
+        (DailyDepartmentRating, department_ratings_from_rows(answers)),
+    ]
 
 
 @transaction.atomic
@@ -123,22 +196,16 @@ def rebuild(site=None, batch_size=5000):
     """Recompute all counts (of one office, if given) from the responses and answers."""
     responses = SurveyResponse.objects.all()
     answers = Answer.objects.all()
-    response_counts = DailyResponseCount.objects.all()
-    answer_counts = DailyAnswerCount.objects.all()
     if site is not None:
         responses = responses.filter(site=site)
         answers = answers.filter(response__site=site)
-        response_counts = response_counts.filter(site=site)
-        answer_counts = answer_counts.filter(site=site)
-    response_counts.delete()
-    answer_counts.delete()
-    for model, rows in (
-        (DailyResponseCount, response_counts_from_rows(responses)),
-        (DailyAnswerCount, answer_counts_from_rows(answers)),
-    ):
+    for model, rows in rows_from_records(responses, answers):
+        existing = model.objects.all()
+        existing = existing.filter(site=site) if site is not None else existing
+        existing.delete()
         batch = []
         for row in rows.iterator(chunk_size=batch_size):
-            batch.append(model(**row))
+            batch.append(model(month=row["day"].replace(day=1), **row))
             if len(batch) >= batch_size:
                 model.objects.bulk_create(batch)
                 batch = []

@@ -1,5 +1,8 @@
+from django.db import models
+from modelcluster.fields import ParentalKey
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
@@ -23,3 +26,18 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "strona główna"
+
+
+class FormPageField(AbstractFormField):
+    page = ParentalKey("FormPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class FormPage(AbstractForm):
+    """A form built with Wagtail's own form builder: what an office without wagtail-ocena
+    would use; benchmarks/reports.py loads the same responses into one to compare."""
+
+    content_panels = [*AbstractForm.content_panels, InlinePanel("form_fields", label="Pola")]
+    template = "home/home_page.html"
+
+    class Meta:
+        verbose_name = "formularz"

@@ -12,7 +12,9 @@ def count_existing_responses(apps, schema_editor):
         ("DailyAnswerCount", answer_counts_from_rows(apps.get_model("wagtail_ocena", "Answer").objects.all())),
     ):
         model = apps.get_model("wagtail_ocena", model_name)
-        model.objects.bulk_create((model(**row) for row in rows.iterator()), batch_size=5000)
+        model.objects.bulk_create(
+            (model(month=row["day"].replace(day=1), **row) for row in rows.iterator()), batch_size=5000
+        )
 
 
 class Migration(migrations.Migration):

@@ -1,5 +1,10 @@
 from .banner import BannerStyle, SurveyBanner
-from .counts import DailyAnswerCount, DailyResponseCount
+from .counts import (
+    DailyAnswerCount,
+    DailyDepartmentRating,
+    DailyOfficeAnswerCount,
+    DailyResponseCount,
+)
 from .office import Department, OfficeSettings
 from .reports import GeneratedReport, ReportFormat, ReportReason, ReportStatus
 from .responses import Answer, SurveyResponse
@@ -9,6 +14,8 @@ __all__ = [
     "Answer",
     "BannerStyle",
     "DailyAnswerCount",
+    "DailyDepartmentRating",
+    "DailyOfficeAnswerCount",
     "DailyResponseCount",
     "Department",
     "GeneratedReport",

@@ -42,6 +42,9 @@ class DailyAnswerCount(models.Model):
     ``value`` is the rating 1–5 (0 for "not applicable") of a rating question, or the
     chosen option's id of a choice question; department and open answers are not counted
     here (the first are in ``DailyResponseCount``, the second are read as text).
+
+    The full detail, read by reports of one department; office-wide reports read the much
+    smaller ``DailyOfficeAnswerCount``, and department breakdowns ``DailyDepartmentRating``.
     """
 
     site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
@@ -63,6 +66,65 @@ class DailyAnswerCount(models.Model):
                 name="wagtail_ocena_daily_answer_key",
             )
         ]
+        indexes = [
+            models.Index(
+                fields=["site", "department_key", "day"], name="wagtail_ocena_answer_dept_day"
+            )
+        ]
 
     def __str__(self):
         return f"{self.day} {self.question_id}={self.value}: {self.count}"
+
+
+class DailyOfficeAnswerCount(models.Model):
+    """``DailyAnswerCount`` summed over departments: what office-wide reports read."""
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    month = models.DateField()
+    question = models.ForeignKey(
+        "wagtail_ocena.SurveyQuestion", on_delete=models.CASCADE, related_name="+"
+    )
+    value = models.PositiveBigIntegerField()
+    channel = models.CharField(max_length=16)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily office answer count")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "day", "question", "value", "channel"],
+                name="wagtail_ocena_daily_office_answer_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.question_id}={self.value}: {self.count}"
+
+
+class DailyDepartmentRating(models.Model):
+    """Ratings of all rated areas together, per day, department, version and channel: what
+    a report's per-department satisfaction index reads."""
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    month = models.DateField()
+    version = models.ForeignKey(
+        "wagtail_ocena.SurveyVersion", on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(max_length=16)
+    department_key = models.PositiveBigIntegerField(default=NO_DEPARTMENT)
+    value = models.PositiveSmallIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily department rating count")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "day", "version", "channel", "department_key", "value"],
+                name="wagtail_ocena_daily_department_rating_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.department_key}={self.value}: {self.count}"

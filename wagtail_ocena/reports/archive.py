@@ -2,8 +2,9 @@
 
 import datetime
 import hashlib
+import tempfile
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -65,17 +66,25 @@ def generate(record):
             filters_from_data(record.site, record.filters),
             user=record.created_by,
         )
-        content = (
-            render_report_pdf(report) if record.format == ReportFormat.PDF else write_xlsx(report)
-        )
+        # A temporary file, not memory: an XLSX of a long period holds every response.
+        with tempfile.TemporaryFile() as content:
+            if record.format == ReportFormat.PDF:
+                content.write(render_report_pdf(report))
+            else:
+                write_xlsx(report, content)
+            content.seek(0)
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: content.read(1 << 20), b""):
+                digest.update(chunk)
+            content.seek(0)
+            record.file.save(record.filename(), File(content), save=False)
     except Exception as error:
         record.status = ReportStatus.FAILED
         record.error = f"{type(error).__name__}: {error}"[:2000]
         record.save(update_fields=["status", "error"])
         raise
-    record.file.save(record.filename(), ContentFile(content), save=False)
-    record.sha256 = hashlib.sha256(content).hexdigest()
-    record.size = len(content)
+    record.sha256 = digest.hexdigest()
+    record.size = record.file.size
     record.status = ReportStatus.DONE
     record.completed_at = timezone.now()
     record.save()

@@ -1,9 +1,9 @@
 """The report structure: every figure of a period report, computed from the daily counts.
 
-Two grouped queries per period (answers by month, question, value and department; responses
-by month, channel, department and version) bring at most a few tens of thousands of rows,
-whatever the number of responses; the rest is arithmetic on those sums. Only the open
-comments are read as answer rows, and at most ``COMMENT_LIMIT`` of them.
+Grouped queries on the daily counts — answers by month, question and value; responses by
+month, channel, department and version; ratings by department — bring at most a few thousand
+sums per period, whatever the number of responses; the rest is arithmetic on those sums. Only
+the comments shown are read as answer rows, at most ``COMMENT_LIMIT`` of them.
 """
 
 from collections import defaultdict
@@ -18,6 +18,8 @@ from ..conf import get_setting
 from ..models import (
     Answer,
     DailyAnswerCount,
+    DailyDepartmentRating,
+    DailyOfficeAnswerCount,
     DailyResponseCount,
     Department,
     OfficeSettings,
@@ -243,14 +245,33 @@ def _filtered(queryset, site, period, filters, version_field):
 
 
 def _answer_sums(site, period, filters):
-    """``(month, question_id, value, department_key) -> count`` for the period."""
+    """``(month, question_id, value) -> count`` for the period.
+
+    Office-wide from the office counts; for one department from the detailed counts (by
+    their department index), so neither reads more rows than the report covers.
+    """
+    table = DailyAnswerCount if filters.department else DailyOfficeAnswerCount
     rows = (
-        _filtered(DailyAnswerCount.objects, site, period, filters, "question__version_id")
-        .values_list("month", "question_id", "value", "department_key")
+        _filtered(table.objects, site, period, filters, "question__version_id")
+        .values_list("month", "question_id", "value")
         .annotate(total=Sum("count"))
         .order_by()
     )
-    return {row[:4]: row[4] for row in rows if row[4]}
+    return {row[:3]: row[3] for row in rows if row[3]}
+
+
+def _department_ratings(site, period, filters):
+    """``department_key -> {value: count}`` of all rated areas in the period."""
+    rows = (
+        _filtered(DailyDepartmentRating.objects, site, period, filters, "version_id")
+        .values_list("department_key", "value")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    ratings = defaultdict(lambda: defaultdict(int))
+    for department, value, total in rows:
+        ratings[department][value] += total
+    return ratings
 
 
 def _response_sums(site, period, filters):
@@ -350,8 +371,9 @@ def build_report(site, period, filters=None, user=None, now=None):
     questions = _Questions(
         {key[1] for key in answers} | {key[1] for key in previous_answers}, version_ids
     )
-    rating_by_question, months_rating, department_rating = _roll_up(answers, questions)
-    previous_rating, _, _ = _roll_up(previous_answers, questions)
+    rating_by_question, months_rating = _roll_up(answers, questions)
+    previous_rating, _ = _roll_up(previous_answers, questions)
+    department_rating = _department_ratings(site, period, filters)
     _question_results(report, questions, answers, rating_by_question, previous_rating)
     report.overall = (
         merge(q.rating for q in report.rating_questions) if report.rating_questions else None
@@ -361,28 +383,32 @@ def build_report(site, period, filters=None, user=None, now=None):
     _months(report, responses, months_rating)
     _departments(report, site, responses, department_rating, minimum)
     if filters.include_comments:
-        _comments(report, site, period, filters)
+        report.comments_total = sum(
+            total
+            for (_month, question_id, _value), total in answers.items()
+            if questions.by_id[question_id].kind == QuestionKind.OPEN_TEXT
+        )
+        if report.comments_total:
+            _comments(report, site, period, filters)
     return report
 
 
 def _roll_up(answers, questions):
-    """Rating counts by question key, by month, and by department (all rated areas)."""
+    """Rating counts by question key and by month (all rated areas)."""
     by_key = defaultdict(lambda: defaultdict(int))
     by_month = defaultdict(lambda: defaultdict(int))
-    by_department = defaultdict(lambda: defaultdict(int))
-    for (month, question_id, value, department), total in answers.items():
+    for (month, question_id, value), total in answers.items():
         question = questions.by_id.get(question_id)
         if question is None or question.kind != QuestionKind.RATING:
             continue
         by_key[question.key][value] += total
         by_month[month][value] += total
-        by_department[department][value] += total
-    return by_key, by_month, by_department
+    return by_key, by_month
 
 
 def _question_results(report, questions, answers, rating_by_question, previous_rating):
     option_totals = defaultdict(lambda: defaultdict(int))
-    for (_month, question_id, value, _department), total in answers.items():
+    for (_month, question_id, value), total in answers.items():
         question = questions.by_id.get(question_id)
         if question is not None and question.kind in CHOICE_KINDS:
             option_totals[(question.key, question.kind)][questions.option_keys.get(value)] += total
@@ -470,7 +496,6 @@ def comments_queryset(site, period, filters):
 
 def _comments(report, site, period, filters):
     comments = comments_queryset(site, period, filters)
-    report.comments_total = comments.count()
     report.comments = [
         Comment(submitted_on.replace(day=1), question, text)
         for submitted_on, question, text in comments.values_list(

@@ -6,7 +6,6 @@ memory stays flat however many there are. Text that a spreadsheet would run as a
 """
 
 import csv
-import io
 import itertools
 
 from django.utils.translation import gettext as _
@@ -113,8 +112,9 @@ def raw_rows(report):
         ]
 
 
-def write_xlsx(report):
-    """The report as an XLSX workbook: summary, a sheet per section, raw responses, comments."""
+def write_xlsx(report, output):
+    """Write the report as an XLSX workbook to the binary file ``output``: a summary, a
+    sheet per section, the comments and the raw responses."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
 
@@ -203,10 +203,9 @@ def write_xlsx(report):
             [_("Month"), _("Question"), _("Comment")],
             _all_comments(report),
         )
-    sheet(_("Responses"), next(iter(raw_rows(report))), itertools.islice(raw_rows(report), 1, None))
-    output = io.BytesIO()
+    rows = raw_rows(report)
+    sheet(_("Responses"), next(rows), rows)
     workbook.save(output)
-    return output.getvalue()
 
 
 def _bold(workbook, worksheet, value, font):

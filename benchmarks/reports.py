@@ -1,0 +1,361 @@
+"""Reports at scale: wagtail-ocena's report against Wagtail form submissions.
+
+For each size N, a fresh database gets N responses of the default questionnaire for one office
+over two years, and the same answers as submissions of a ``wagtail.contrib.forms`` form page.
+Then each measured step runs in its own process, so its peak memory (max RSS) is its own:
+
+- ``report``: the report structure of the last 365 days (``reports.compute.build_report``);
+- ``forms``: the same figures computed from the form submissions of those days, the way
+  one would have to (load each submission's JSON, count in Python);
+- ``pdf``: the report's PDF;
+- ``xlsx`` / ``csv``: the report with all raw responses of the year as XLSX / CSV.
+
+    .venv/bin/python benchmarks/reports.py --sizes 10000,100000
+    scripts/with-postgres .venv/bin/python benchmarks/reports.py --sizes 10000,100000
+
+With DATABASE_URL pointing at PostgreSQL, each size gets its own database on that server;
+otherwise an SQLite file in a temporary directory. Query plans of the report's main queries
+are printed for each size.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+STEPS = ["report", "forms", "pdf", "xlsx", "csv"]
+
+
+def setup_django(database_url):
+    os.environ["DJANGO_SETTINGS_MODULE"] = "example_site.settings"
+    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ["DATABASE_URL"] = database_url
+    import django
+
+    django.setup()
+    from django.utils import translation
+
+    translation.activate("pl")
+
+
+def year():
+    from wagtail_ocena.reports.period import Period
+
+    today = datetime.date.today()
+    return Period(today - datetime.timedelta(days=365), today - datetime.timedelta(days=1))
+
+
+# --- seeding -----------------------------------------------------------------------------
+
+
+def seed(count):
+    """N responses over two years, and the same answers as Wagtail form submissions."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+    from wagtail.contrib.forms.models import FormSubmission
+
+    from example_site.home.models import FormPage, FormPageField
+    from example_site.home.synthetic import ResponseGenerator
+    from wagtail_ocena import counting
+    from wagtail_ocena.choices import NOT_APPLICABLE, Channel, QuestionKind
+    from wagtail_ocena.models import Answer, Department, OfficeSettings, SurveyPage, SurveyResponse
+    from wagtail_ocena.models.responses import draft_response
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", days=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    survey = SurveyPage.objects.live().get()
+    version = survey.current_version
+    office = OfficeSettings.objects.get(site=survey.get_site())
+    generator = ResponseGenerator(version, office.site, Department.objects.for_site(office.site))
+    questions = generator.questions
+    form_page = survey.get_parent().add_child(
+        instance=FormPage(title="Ankieta (formularz Wagtaila)", slug="formularz")
+    )
+    for position, question in enumerate(questions):
+        FormPageField.objects.create(
+            page=form_page,
+            sort_order=position,
+            label=question.text[:255],
+            clean_name=question.key.replace("-", "_"),
+            field_type="multiline" if question.kind == QuestionKind.OPEN_TEXT else "radio",
+            choices="",
+            required=question.required,
+        )
+    # Submissions are dated like the responses (the field is otherwise set on saving).
+    FormSubmission._meta.get_field("submit_time").auto_now_add = False
+
+    days = (datetime.date.today() - datetime.timedelta(days=730), datetime.date.today())
+    rng = random.Random(1)
+    span = (days[1] - days[0]).days
+    stamps = sorted(days[0] + datetime.timedelta(days=rng.randrange(span)) for _ in range(count))
+    started = time.perf_counter()
+    batch = 2000
+    for offset in range(0, count, batch):
+        with transaction.atomic():
+            drafts, submissions = [], []
+            for day in stamps[offset : offset + batch]:
+                channel = Channel.PAPER if rng.random() < 0.4 else Channel.ELECTRONIC
+                answers = generator.answers((day - days[0]).days / span)
+                drafts.append(
+                    draft_response(
+                        version,
+                        questions,
+                        answers,
+                        site=office.site,
+                        channel=channel,
+                        submitted_on=day,
+                    )
+                )
+                data = {}
+                for question in questions:
+                    value = answers.get(question.key)
+                    if value is None:
+                        continue
+                    if question.kind == QuestionKind.DEPARTMENT:
+                        value = value.name
+                    elif question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.PROFILE):
+                        value = next(o.label for o in question.choice_options if o.key == value)
+                    elif question.kind == QuestionKind.RATING and value != NOT_APPLICABLE:
+                        value = int(value)
+                    data[question.key.replace("-", "_")] = value
+                submissions.append(
+                    FormSubmission(
+                        page=form_page,
+                        form_data=data,
+                        submit_time=timezone.make_aware(
+                            datetime.datetime.combine(day, datetime.time(10))
+                        ),
+                    )
+                )
+            SurveyResponse.objects.bulk_create([response for response, _ in drafts])
+            Answer.objects.bulk_create(
+                [_bind(row, response) for response, rows in drafts for row in rows], batch_size=5000
+            )
+            FormSubmission.objects.bulk_create(submissions, batch_size=2000)
+    seeded = time.perf_counter() - started
+    started = time.perf_counter()
+    counting.rebuild(site=office.site)
+    return {"seconds": seeded, "count_rebuild_seconds": time.perf_counter() - started}
+
+
+def _bind(row, response):
+    row.response = response
+    return row
+
+
+# --- measured steps ------------------------------------------------------------------------
+
+
+def office_site():
+    from wagtail_ocena.models import SurveyPage
+
+    return SurveyPage.objects.live().get().get_site()
+
+
+def step_report():
+    from wagtail_ocena.reports.compute import build_report
+
+    report = build_report(office_site(), year())
+    return {"responses": report.responses, "index": round(report.overall.satisfaction_index, 2)}
+
+
+def step_forms():
+    """The yearly figures from Wagtail form submissions: what the form builder leaves you."""
+    from django.utils import timezone
+    from wagtail.contrib.forms.models import FormSubmission
+
+    from example_site.home.models import FormPage
+    from wagtail_ocena.choices import QuestionKind
+    from wagtail_ocena.models import SurveyPage
+    from wagtail_ocena.reports.statistics import RatingStats, merge
+
+    period = year()
+    questions = SurveyPage.objects.live().get().current_version.load_questions()
+    ratings = [q.key.replace("-", "_") for q in questions if q.kind == QuestionKind.RATING]
+    choices = [
+        q.key.replace("-", "_")
+        for q in questions
+        if q.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.PROFILE, QuestionKind.DEPARTMENT)
+    ]
+    start = timezone.make_aware(datetime.datetime.combine(period.start, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(period.end, datetime.time.max))
+    submissions = FormSubmission.objects.filter(
+        page=FormPage.objects.get(), submit_time__range=(start, end)
+    )
+    counts = {key: Counter() for key in ratings}
+    by_department = defaultdict(Counter)
+    by_month = defaultdict(Counter)
+    options = {key: Counter() for key in choices}
+    comments = 0
+    total = 0
+    for data, submitted in submissions.values_list("form_data", "submit_time").iterator(
+        chunk_size=2000
+    ):
+        total += 1
+        department = data.get("wydzial")
+        for key in ratings:
+            value = data.get(key)
+            if value is not None:
+                value = 0 if value == "na" else value
+                counts[key][value] += 1
+                by_department[department][value] += 1
+                by_month[submitted.date().replace(day=1)][value] += 1
+        for key in choices:
+            if key in data:
+                options[key][data[key]] += 1
+        comments += bool(data.get("uwagi"))
+    stats = [RatingStats({v: c[v] for v in range(1, 6)}, c[0]) for c in counts.values()]
+    overall = merge(stats)
+    return {"responses": total, "index": round(overall.satisfaction_index, 2)}
+
+
+def _report():
+    from wagtail_ocena.reports.compute import build_report
+
+    return build_report(office_site(), year())
+
+
+def step_pdf():
+    from wagtail_ocena.reports.pdf import render_report_pdf
+
+    pdf = render_report_pdf(_report())
+    return {"bytes": len(pdf)}
+
+
+def step_xlsx():
+    from wagtail_ocena.reports.spreadsheet import write_xlsx
+
+    with tempfile.TemporaryFile() as output:
+        write_xlsx(_report(), output)
+        return {"bytes": output.tell()}
+
+
+def step_csv():
+    from wagtail_ocena.reports.spreadsheet import csv_rows
+
+    size = sum(len(line.encode()) for line in csv_rows(_report()))
+    return {"bytes": size}
+
+
+def query_plans():
+    """EXPLAIN of the report's grouped queries, to show they use the count tables' index."""
+    from django.db import connection
+
+    from wagtail_ocena.models import DailyAnswerCount, DailyResponseCount
+
+    period = year()
+    site = office_site()
+    plans = {}
+    for model, columns in (
+        (DailyAnswerCount, ["month", "question_id", "value", "department_key"]),
+        (DailyResponseCount, ["month", "channel", "department_key", "version_id"]),
+    ):
+        from django.db.models import Sum
+
+        queryset = (
+            model.objects.filter(site=site, day__range=(period.start, period.end))
+            .values_list(*columns)
+            .annotate(total=Sum("count"))
+            .order_by()
+        )
+        plans[model.__name__] = queryset.explain()
+    return {"vendor": connection.vendor, "plans": plans}
+
+
+# --- driver ------------------------------------------------------------------------------
+
+
+def child(args):
+    setup_django(args.database_url)
+    if args.step == "seed":
+        result = seed(args.count)
+    elif args.step == "plans":
+        result = query_plans()
+    else:
+        started = time.perf_counter()
+        result = globals()[f"step_{args.step}"]()
+        result["seconds"] = time.perf_counter() - started
+    result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result, default=str))
+
+
+def run_child(database_url, step, count=0):
+    output = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            step,
+            "--count",
+            str(count),
+            "--database-url",
+            database_url,
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def database_for(size):
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
+
+        name = f"bench_reports_{size}"
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name}")
+            connection.execute(f"CREATE DATABASE {name}")
+        return url.rsplit("/", 1)[0] + "/" + name
+    return f"sqlite:///{tempfile.mkdtemp()}/bench-{size}.sqlite3"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--child", dest="step")
+    parser.add_argument("--count", type=int, default=0)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    if args.step:
+        return child(args)
+
+    for size in [int(s) for s in args.sizes.split(",")]:
+        url = database_for(size)
+        seeded = run_child(url, "seed", size)
+        print(
+            f"\n== N = {size:,} responses ({url.split(':')[0]}): seeded in {seeded['seconds']:.0f} s, "
+            f"daily counts rebuilt in {seeded['count_rebuild_seconds']:.1f} s"
+        )
+        results = {step: run_child(url, step) for step in STEPS}
+        for step in STEPS:
+            result = results[step]
+            detail = ", ".join(
+                f"{k}={v}" for k, v in result.items() if k not in ("seconds", "max_rss_mb")
+            )
+            print(
+                f"{step:7} {result['seconds']:8.2f} s   peak {result['max_rss_mb']:6.0f} MB   {detail}"
+            )
+        speedup = results["forms"]["seconds"] / results["report"]["seconds"]
+        print(f"report structure vs form submissions: {speedup:.1f}x as fast")
+        plans = run_child(url, "plans")
+        for name, plan in plans["plans"].items():
+            print(f"plan ({plans['vendor']}) {name}: {' | '.join(plan.splitlines())}")
+
+
+if __name__ == "__main__":
+    main()
