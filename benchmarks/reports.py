@@ -253,19 +253,26 @@ def query_plans():
     """EXPLAIN of the report's grouped queries, to show they use the count tables' index."""
     from django.db import connection
 
-    from wagtail_ocena.models import DailyAnswerCount, DailyResponseCount
+    from wagtail_ocena.models import (
+        DailyAnswerCount,
+        DailyDepartmentRating,
+        DailyOfficeAnswerCount,
+        DailyResponseCount,
+    )
 
     period = year()
     site = office_site()
     plans = {}
-    for model, columns in (
-        (DailyAnswerCount, ["month", "question_id", "value", "department_key"]),
-        (DailyResponseCount, ["month", "channel", "department_key", "version_id"]),
+    for model, columns, extra in (
+        (DailyOfficeAnswerCount, ["month", "question_id", "value"], {}),
+        (DailyAnswerCount, ["month", "question_id", "value"], {"department_key": 1}),
+        (DailyDepartmentRating, ["department_key", "value"], {}),
+        (DailyResponseCount, ["month", "channel", "department_key", "version_id"], {}),
     ):
         from django.db.models import Sum
 
         queryset = (
-            model.objects.filter(site=site, day__range=(period.start, period.end))
+            model.objects.filter(site=site, day__range=(period.start, period.end), **extra)
             .values_list(*columns)
             .annotate(total=Sum("count"))
             .order_by()
@@ -337,6 +344,7 @@ def main():
     for size in [int(s) for s in args.sizes.split(",")]:
         url = database_for(size)
         seeded = run_child(url, "seed", size)
+        print(f"\n(database: {url})", end="")
         print(
             f"\n== N = {size:,} responses ({url.split(':')[0]}): seeded in {seeded['seconds']:.0f} s, "
             f"daily counts rebuilt in {seeded['count_rebuild_seconds']:.1f} s"

@@ -1,6 +1,7 @@
 """The reports' daily counts always equal a GROUP BY over the answer rows."""
 
 import datetime
+import io
 import random
 
 import pytest
@@ -9,6 +10,8 @@ from example_site.home.synthetic import ResponseGenerator
 from wagtail_ocena import counting
 from wagtail_ocena.choices import Channel
 from wagtail_ocena.models import Answer, DailyAnswerCount, DailyResponseCount, SurveyResponse
+
+from .conftest import record_response
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +142,16 @@ def test_synthetic_writer_needs_a_rebuild_and_gets_one(survey):
     counting.rebuild()
 
     assert_counts_match_rows()
+
+
+def test_the_command_rebuilds_counts(survey):
+    from django.core.management import CommandError, call_command
+
+    record_response(survey)
+    DailyResponseCount.objects.all().delete()
+
+    call_command("rebuild_survey_counts", site=survey.get_site().pk, stdout=io.StringIO())
+
+    assert_counts_match_rows()
+    with pytest.raises(CommandError, match="no site"):
+        call_command("rebuild_survey_counts", site=999999, stdout=io.StringIO())

@@ -512,3 +512,19 @@ def test_text_only_changes_need_no_report(admin_client, march):
     march.save_revision().publish()
 
     assert not GeneratedReport.objects.exists()
+
+
+def test_comments_are_harmless_in_the_pdf(survey, office):
+    from wagtail_ocena.reports.pdf import render_report_pdf
+
+    record_response(
+        survey,
+        {"uwagi": '<script>alert("x")</script> <b>pogrubione</b> ' + "ż" * 200},
+        submitted_on=datetime.date(2026, 3, 5),
+    )
+
+    pdf = render_report_pdf(build_report(survey.get_site(), MARCH))
+
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert '<script>alert("x")</script>' in text
+    assert "<b>pogrubione</b>" in text

@@ -1,5 +1,7 @@
 """Charts as inline SVG, drawn on the server: the same markup serves the admin page and the PDF.
 
+Sized by CSS, not attributes (``report.css``), so that they fit a table cell or an A4 page.
+
 Every chart is an image with a text alternative (``role="img"`` and a title); the report
 shows the same figures in a table next to it.
 """
@@ -55,10 +57,8 @@ def distribution_bar(stats, width=300, height=20):
         "shares": ", ".join(f"{value}: {_percent(stats.share(value))}" for value in SCALE)
     }
     return format_html(
-        '<svg class="ocena-chart ocena-chart--bar" role="img" width="{}" height="{}" '
+        '<svg class="ocena-chart ocena-chart--bar" role="img" '
         'viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>',
-        width,
-        height,
         width,
         height,
         label,
@@ -130,10 +130,8 @@ def trend_chart(months, width=640, height=220):
         "Satisfaction index (line) and number of responses (bars) by month, %(first)s to %(last)s"
     ) % {"first": date_format(months[0].month, "F Y"), "last": date_format(months[-1].month, "F Y")}
     return format_html(
-        '<svg class="ocena-chart ocena-chart--trend" role="img" width="{}" height="{}" '
+        '<svg class="ocena-chart ocena-chart--trend" role="img" '
         'viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>',
-        width,
-        height,
         width,
         height,
         label,
@@ -170,10 +168,8 @@ def index_bars(rows, width=640, row_height=18):
             )
         )
     return format_html(
-        '<svg class="ocena-chart ocena-chart--bars" role="img" width="{}" height="{}" '
+        '<svg class="ocena-chart ocena-chart--bars" role="img" '
         'viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>',
-        width,
-        height,
         width,
         height,
         _("Satisfaction index: %(rows)s")
