@@ -96,6 +96,8 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
+# Archived reports: private, outside MEDIA_ROOT; only the admin's archive view sends them.
+WAGTAIL_OCENA_REPORTS_ROOT = BASE_DIR / "private" / "reports"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -18,6 +18,7 @@ ADMINISTRATORS = "Ocena Urzędu — administratorzy"
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.WAGTAIL_OCENA_REPORTS_ROOT = tmp_path / "reports"
 
 
 @pytest.fixture(autouse=True)

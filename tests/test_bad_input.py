@@ -233,6 +233,15 @@ def test_free_text_with_a_null_character(client, survey):
     assert_nothing_saved()
 
 
+def test_invisible_control_characters_are_dropped_from_free_text(client, survey):
+    response = client.post(
+        survey.url, valid_answers(survey, **{"q-uwagi": "Za\x0bmało\x1b krzeseł\tprzy\x7f oknie"})
+    )
+
+    assert response.status_code == 303
+    assert Answer.objects.get(question__key="uwagi").text == "Zamało krzeseł\tprzy oknie"
+
+
 def test_post_without_csrf_token_gets_a_readable_page(survey):
     client = Client(enforce_csrf_checks=True)
 

@@ -89,6 +89,27 @@ def test_counts_follow_random_responses_corrections_and_deletions(survey, other_
     assert_counts_match_rows()
 
 
+def test_corrections_and_deletions_of_stale_copies_keep_counts_true(survey):
+    site = survey.get_site()
+    first, second = site_departments(site)[:2]
+    response = record_response(survey, {"wydzial": first, "czas-oczekiwania": "2"})
+    stale = SurveyResponse.objects.get(pk=response.pk)
+    other_stale = SurveyResponse.objects.get(pk=response.pk)
+
+    response.correct({"wydzial": second, "ogolna-ocena": "5", "czas-oczekiwania": "5"})
+    # Read before the first correction: still says the first department and a 2.
+    stale.correct({"wydzial": first, "ogolna-ocena": "3", "czas-oczekiwania": "4"})
+    assert_counts_match_rows()
+
+    other_stale.delete()
+    assert not stored(DailyResponseCount)
+    assert not stored(DailyAnswerCount)
+
+    with pytest.raises(SurveyResponse.DoesNotExist):
+        stale.correct({"wydzial": first, "ogolna-ocena": "1"})
+    assert not SurveyResponse.objects.exists()
+
+
 def test_rebuild_recomputes_the_same_counts(survey):
     site = survey.get_site()
     generator = ResponseGenerator(survey.current_version, site, site_departments(site), seed=3)

@@ -14,6 +14,7 @@ from wagtail_ocena.choices import Channel
 from wagtail_ocena.models import GeneratedReport, SurveyPage, SurveyVersion
 from wagtail_ocena.reports.compute import ReportFilters, build_report
 from wagtail_ocena.reports.period import Period, preset_period
+from wagtail_ocena.reports.spreadsheet import write_xlsx
 
 from .conftest import logged_in, record_response
 
@@ -114,7 +115,8 @@ def test_departments_below_the_minimum_are_hidden(march, settings):
     assert rows["Urząd Stanu Cywilnego"].hidden
 
 
-def test_filters_narrow_every_figure(march):
+def test_filters_narrow_every_figure(march, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3
     site = march.get_site()
     paper = build_report(site, MARCH, ReportFilters(channel=Channel.PAPER))
     taxes = build_report(site, MARCH, ReportFilters(department=site_departments(site)[1]))
@@ -126,6 +128,52 @@ def test_filters_narrow_every_figure(march):
     assert taxes.responses == 3
     assert question(taxes, "czas-oczekiwania").rating.n == 2
     assert version.responses == 5
+
+
+def test_one_department_below_the_minimum_shows_no_results(march, settings):
+    site = march.get_site()
+    taxes = site_departments(site)[1]
+
+    report = build_report(site, MARCH, ReportFilters(department=taxes))
+
+    assert report.withheld and not report.has_data
+    assert report.responses == 3
+    assert report.questions == [] and report.comments == [] and report.departments == []
+    assert "mniej niż 5 ankiet" in report.withheld_note
+    workbook = io.BytesIO()
+    write_xlsx(report, workbook)
+    sheets = openpyxl.load_workbook(workbook, read_only=True)
+    assert len(list(sheets["Odpowiedzi"].values)) == 1  # the header alone
+    assert len(list(sheets["Uwagi"].values)) == 1
+
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3
+    report = build_report(site, MARCH, ReportFilters(department=taxes))
+    assert not report.withheld
+    # February had no responses of the department: nothing to compare with.
+    assert question(report, "czas-oczekiwania").previous is None
+
+
+def test_one_departments_previous_period_below_the_minimum_is_not_compared(march, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3
+    site = march.get_site()
+    usc = site_departments(site)[0]
+    for day in (3, 4):
+        answer(march, day, department=usc, **{"czas-oczekiwania": "1"})
+    previous = Period(datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
+    for day in (2, 3):
+        record_response(
+            march,
+            {"wydzial": usc, "czas-oczekiwania": "5"},
+            submitted_on=datetime.date(2026, 2, day),
+        )
+
+    report = build_report(site, MARCH, ReportFilters(department=usc))
+
+    assert report.previous_period == previous and report.previous_responses == 2
+    assert question(report, "czas-oczekiwania").previous is None
+    assert report.previous_overall is None
+    office_wide = build_report(site, MARCH)
+    assert question(office_wide, "czas-oczekiwania").previous.n == 2
 
 
 def test_a_period_without_responses_is_a_valid_report(march):
@@ -222,6 +270,50 @@ def test_period_presets():
     )
 
 
+@pytest.mark.parametrize(
+    "period, previous",
+    [
+        # Whole months are compared with as many calendar months before them.
+        (("2025-01-01", "2025-12-31"), ("2024-01-01", "2024-12-31")),  # 2024 has 366 days
+        (("2026-03-01", "2026-03-31"), ("2026-02-01", "2026-02-28")),
+        (("2026-02-01", "2026-02-28"), ("2026-01-01", "2026-01-31")),
+        (("2026-07-01", "2026-09-30"), ("2026-04-01", "2026-06-30")),
+        (("2026-01-01", "2026-06-30"), ("2025-07-01", "2025-12-31")),
+        # Anything else with as many days before it.
+        (("2026-03-05", "2026-03-14"), ("2026-02-23", "2026-03-04")),
+        (("2026-01-01", "2026-01-10"), ("2025-12-22", "2025-12-31")),
+    ],
+)
+def test_the_previous_period(period, previous):
+    def parse(pair):
+        return Period(*(datetime.date.fromisoformat(day) for day in pair))
+
+    assert parse(period).previous() == parse(previous)
+
+
+def test_the_trend_keeps_months_without_responses(survey, office):
+    for day in (datetime.date(2026, 1, 10), datetime.date(2026, 3, 10)):
+        record_response(survey, {"czas-oczekiwania": "4"}, submitted_on=day)
+
+    report = build_report(
+        survey.get_site(), Period(datetime.date(2026, 1, 1), datetime.date(2026, 4, 15))
+    )
+
+    assert [(m.month.month, m.total) for m in report.months] == [(1, 1), (2, 0), (3, 1), (4, 0)]
+    assert report.months[1].rating.satisfaction_index is None
+
+
+@pytest.mark.parametrize(
+    "degrees, expected",
+    # Student's t tables, two-sided 95 %.
+    [(1, 12.706), (30, 2.042), (40, 2.021), (60, 2.000), (120, 1.980), (1000, 1.962)],
+)
+def test_t_critical_values(degrees, expected):
+    from wagtail_ocena.reports.statistics import t_critical
+
+    assert t_critical(degrees) == pytest.approx(expected, abs=0.0006)
+
+
 # --- the admin views -------------------------------------------------------------------
 
 
@@ -291,6 +383,10 @@ def test_comments_are_escaped_and_can_be_left_out(clerk_client, survey, site, of
             "Raport może obejmować najwyżej 1830 dni.",
         ),
         ({"date_from": "", "date_to": ""}, "Podaj obie daty okresu."),
+        (
+            {"date_from": "0001-01-01", "date_to": "0001-12-31"},
+            "Okres nie może zaczynać się przed 1 stycznia 2000.",
+        ),
         ({"department": "999999"}, "Wybierz jeden z wydziałów tego urzędu."),
         ({"version": "999999"}, "Wybierz wersję ankiety tego urzędu."),
     ],
@@ -338,13 +434,60 @@ def test_archived_pdf_is_stored_with_its_checksum(clerk_client, clerk, march, si
         record.save()
 
 
+def test_archived_files_are_private_with_random_names(clerk_client, march, site, archive, settings):
+    import pathlib
+
+    archive(clerk_client, site, "pdf")
+
+    record = GeneratedReport.objects.get()
+    path = pathlib.Path(record.file.path)
+    assert path.is_relative_to(settings.WAGTAIL_OCENA_REPORTS_ROOT)
+    assert not path.is_relative_to(settings.MEDIA_ROOT)
+    assert "raport" not in path.name and len(path.stem) == 32
+    with pytest.raises(ValueError, match="no public URL"):
+        _ = record.file.url
+
+
+@pytest.mark.parametrize("inside_media", [False, True])
+def test_the_system_check_asks_for_private_report_storage(settings, tmp_path, inside_media):
+    from wagtail_ocena.checks import check_report_storage
+
+    settings.WAGTAIL_OCENA_REPORTS_ROOT = tmp_path / "media" / "reports" if inside_media else None
+
+    [error] = check_report_storage(None)
+
+    assert error.id == "wagtail_ocena.E001"
+    assert ("inside MEDIA_ROOT" in error.msg) == inside_media
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "wagtail_ocena_reports": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    assert check_report_storage(None) == []
+
+
 def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
     clerk_client, march, site, survey, archive
 ):
     record_response(survey, {"uwagi": "=1+1"}, submitted_on=datetime.date(2026, 3, 6))
+    # Stored before control characters were dropped on input; XLSX cannot hold them.
+    pasted = record_response(survey, {"uwagi": "x"}, submitted_on=datetime.date(2026, 3, 7))
+    pasted.answers.filter(question__key="uwagi").update(text="Za\x0bmało\x1bmiejsca")
     archive(clerk_client, site, "xlsx")
     record = GeneratedReport.objects.get()
     workbook = openpyxl.load_workbook(record.file.path)
+
+    assert workbook.sheetnames == [
+        "Podsumowanie",
+        "Miesiące",
+        "Oceniane obszary",
+        "Pozostałe pytania",
+        "Metryczka",
+        "Wydziały",
+        "Obszary do poprawy",
+        "Uwagi",
+        "Metodologia",
+        "Odpowiedzi",
+    ]
 
     areas = workbook["Oceniane obszary"]
     header = [cell.value for cell in areas[1]]
@@ -356,8 +499,9 @@ def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
     assert isinstance(row["Odpowiedzi"], int)
     comments = [row[2] for row in workbook["Uwagi"].iter_rows(min_row=2, values_only=True)]
     assert "'=1+1" in comments
+    assert "Zamałomiejsca" in comments
     raw = list(workbook["Odpowiedzi"].iter_rows(values_only=True))
-    assert len(raw) == 1 + 6
+    assert len(raw) == 1 + 7
 
 
 def test_csv_export_of_raw_responses(clerk_client, march, site, survey):
@@ -372,6 +516,24 @@ def test_csv_export_of_raw_responses(clerk_client, march, site, survey):
     assert len(lines) == 1 + 6
     assert lines[0].startswith("Data;Kanał;Wydział;Wersja ankiety;")
     assert "'@SUM(A1)" in content
+
+
+def test_a_report_whose_worker_died_is_shown_as_failed(clerk_client, march, site, settings):
+    from wagtail_ocena.reports.archive import claim
+
+    record = GeneratedReport.objects.create(
+        site=site, period_start=MARCH.start, period_end=MARCH.end, format="pdf"
+    )
+    assert claim(record.pk) is not None
+    assert claim(record.pk) is None  # a second worker does not take it too
+    GeneratedReport.objects.filter(pk=record.pk).update(
+        started_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+
+    html = clerk_client.get(f"/admin/ocena/archive/{record.pk}/").content.decode()
+
+    assert "Raport nie został ukończony w wyznaczonym czasie" in html
+    assert GeneratedReport.objects.get(pk=record.pk).status == "failed"
 
 
 def test_deleting_an_archived_report_takes_its_own_permission(
@@ -423,6 +585,48 @@ def test_users_without_report_permission_are_refused(
     )
 
 
+def test_a_clerk_of_one_office_gets_no_report_of_another(
+    clerk_client, march, site, other_office_survey, django_user_model, archive
+):
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupSitePermission
+
+    other_site = other_office_survey.get_site()
+    record_response(other_office_survey, {"ogolna-ocena": "5"})
+    archive(clerk_client, other_site, "pdf")
+    foreign = GeneratedReport.objects.get()
+    user = django_user_model.objects.create_user("raporty-koronowo", password="x")
+    group = Group.objects.create(name="Raporty Koronowo")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for codename in ("generate_generatedreport", "view_generatedreport", "delete_generatedreport"):
+        GroupSitePermission.objects.create(
+            group=group, site=site, permission=Permission.objects.get(codename=codename)
+        )
+    user.groups.add(group)
+    client = logged_in(user)
+
+    assert client.get(report_url(site)).status_code == 200
+    for url in (
+        report_url(other_site),
+        report_url(other_site).replace("/?", "/responses.csv?"),
+        f"/admin/ocena/archive/{foreign.pk}/",
+        f"/admin/ocena/archive/{foreign.pk}/file/",
+        f"/admin/ocena/archive/{foreign.pk}/delete/",
+    ):
+        assert client.get(url).status_code == 403, url
+    assert client.post(f"/admin/ocena/archive/{foreign.pk}/delete/").status_code == 403
+    assert (
+        client.post(
+            f"/admin/ocena/reports/{other_site.pk}/archive/",
+            {"preset": "last_year", "format": "pdf"},
+        ).status_code
+        == 403
+    )
+    listing = client.get("/admin/wagtail_ocena/generatedreport/").content.decode()
+    assert str(foreign.pk) not in listing
+    assert GeneratedReport.objects.count() == 1
+
+
 def test_the_secretary_reads_archived_reports_only(
     clerk_client, march, site, django_user_model, archive
 ):
@@ -444,7 +648,7 @@ def test_the_secretary_reads_archived_reports_only(
 # --- §5: the report before the questions change ------------------------------------------
 
 
-def publish_changed_questions(admin_client, survey):
+def publish_changed_questions(admin_client, survey, **fields):
     from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
     data = nested_form_data(
@@ -468,6 +672,7 @@ def publish_changed_questions(admin_client, survey):
                 ]
             ),
             "action-publish": "publish",
+            **fields,
         }
     )
     return admin_client.post(f"/admin/pages/{survey.pk}/edit/", data, follow=True)
@@ -528,3 +733,100 @@ def test_comments_are_harmless_in_the_pdf(survey, office):
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert '<script>alert("x")</script>' in text
     assert "<b>pogrubione</b>" in text
+
+
+def changed_questions_revision(survey, **fields):
+    survey = SurveyPage.objects.get(pk=survey.pk)
+    questions = survey.questions.raw_data
+    survey.questions = [q for q in questions if q["value"]["key"] != "uwagi"]
+    for name, value in fields.items():
+        setattr(survey, name, value)
+    return survey.save_revision()
+
+
+def test_other_ways_of_publishing_freeze_the_questions_only_after_the_report(
+    admin_client, march, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("no fonts")
+
+    # Workflow approval, bulk and scheduled publishing all publish the revision like this.
+    monkeypatch.setattr("wagtail_ocena.reports.archive.render_report_pdf", broken)
+    changed_questions_revision(march).publish()
+
+    survey = SurveyPage.objects.get(pk=march.pk)
+    assert survey.live and "uwagi" not in [q["value"]["key"] for q in survey.questions.raw_data]
+    assert survey.current_version.number == 1  # residents still answer the old questions
+    assert GeneratedReport.objects.get().status == "failed"
+    edit_page = admin_client.get(f"/admin/pages/{march.pk}/edit/").content.decode()
+    assert "Opublikowane pytania jeszcze nie obowiązują" in edit_page
+
+    monkeypatch.undo()
+    survey.get_latest_revision().publish()
+
+    survey = SurveyPage.objects.get(pk=march.pk)
+    assert survey.current_version.number == 2
+    assert GeneratedReport.objects.filter(status="done", reason="before_change").count() == 1
+    edit_page = admin_client.get(f"/admin/pages/{march.pk}/edit/").content.decode()
+    assert "Opublikowane pytania jeszcze nie obowiązują" not in edit_page
+
+
+def test_a_scheduled_change_archives_the_report_when_it_goes_live(admin_client, march):
+    from django.core.management import call_command
+
+    old_version = march.current_version
+    go_live = timezone.localtime() + datetime.timedelta(days=1)
+
+    response = publish_changed_questions(
+        admin_client, march, go_live_at=go_live.strftime("%Y-%m-%d %H:%M")
+    )
+
+    assert "zostanie zarchiwizowany, gdy nowe pytania zaczną obowiązywać" in (
+        response.content.decode()
+    )
+    assert not GeneratedReport.objects.exists()
+    assert SurveyPage.objects.get(pk=march.pk).current_version == old_version
+    revision = SurveyPage.objects.get(pk=march.pk).get_latest_revision()
+    assert revision.approved_go_live_at is not None
+
+    # The go-live time comes.
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    revision.refresh_from_db()
+    revision.content["go_live_at"] = past.isoformat()
+    revision.approved_go_live_at = past
+    revision.save(update_fields=["content", "approved_go_live_at"])
+    call_command("publish_scheduled")
+
+    record = GeneratedReport.objects.get()
+    assert (record.status, record.replaced_version) == ("done", old_version)
+    assert SurveyPage.objects.get(pk=march.pk).current_version.number == 2
+
+
+def test_every_office_answering_through_an_alias_gets_its_report(
+    admin_client, march, other_office_survey
+):
+    other_site = other_office_survey.get_site()
+    alias = march.create_alias(parent=other_site.root_page, update_slug="ankieta-koronowo")
+    record_response(SurveyPage.objects.get(pk=alias.pk), {"ogolna-ocena": "5"})
+    old_version = march.current_version
+
+    response = publish_changed_questions(admin_client, march)
+
+    records = GeneratedReport.objects.order_by("site_id")
+    assert [r.site for r in records] == [march.get_site(), other_site]
+    assert {r.replaced_version for r in records} == {old_version}
+    assert response.content.decode().count("Otwórz raport") == 2
+
+
+def test_an_editor_without_report_permission_gets_no_link(march, django_user_model):
+    from django.contrib.auth.models import Group
+
+    editor = django_user_model.objects.create_user("redaktorka", password="x")
+    editor.groups.add(Group.objects.get(name="Editors"), Group.objects.get(name="Moderators"))
+
+    response = publish_changed_questions(logged_in(editor), march)
+
+    html = response.content.decode()
+    assert "zarchiwizowano raport wyników wersji" in html
+    assert "Otwórz raport" not in html
+    assert GeneratedReport.objects.get().status == "done"

@@ -21,6 +21,11 @@ DEFAULTS = {
     "REPORT_MINIMUM_GROUP": 5,
     # The longest period a report may cover, in days.
     "REPORT_MAX_DAYS": 5 * 366,
+    # A report still being generated after this many seconds is taken as failed (its
+    # worker died) and can be asked for again.
+    "REPORT_TIMEOUT": 60 * 60,
+    # A private directory for archived report files, outside MEDIA_ROOT (see storage.py).
+    "REPORTS_ROOT": None,
     # Template that public survey pages extend; it must define the block "content".
     "BASE_TEMPLATE": "wagtail_ocena/base.html",
 }

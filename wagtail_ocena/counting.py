@@ -1,8 +1,9 @@
 """Daily counts of responses and answers: changed with every response, read by reports.
 
-Every change goes through ``count()`` inside the transaction that changes the responses, as
-one ``INSERT … ON CONFLICT DO UPDATE`` per table with its rows in key order, so concurrent
-submissions lock count rows in the same order and cannot deadlock. ``rebuild()`` recomputes
+Every change goes through ``count()`` (or ``recount()`` for a correction) inside the
+transaction that changes the responses, as one ``INSERT … ON CONFLICT DO UPDATE`` per table
+with its rows in key order, so concurrent submissions lock count rows in the same order and
+cannot deadlock. ``rebuild()`` recomputes
 everything from the answer rows.
 
 Four tables, so that no report reads more rows than it needs (``models/counts.py``):
@@ -40,6 +41,12 @@ RESPONSE_KEY = ("site_id", "day", "version_id", "channel", "department_key")
 ANSWER_KEY = ("site_id", "day", "question_id", "value", "channel", "department_key")
 OFFICE_ANSWER_KEY = ("site_id", "day", "question_id", "value", "channel")
 DEPARTMENT_RATING_KEY = ("site_id", "day", "version_id", "channel", "department_key", "value")
+COUNT_KEYS = {
+    DailyResponseCount: RESPONSE_KEY,
+    DailyAnswerCount: ANSWER_KEY,
+    DailyOfficeAnswerCount: OFFICE_ANSWER_KEY,
+    DailyDepartmentRating: DEPARTMENT_RATING_KEY,
+}
 
 
 def answer_value(answer, kind):
@@ -59,10 +66,20 @@ def count(response, answers, sign=1):
 
     ``answers`` must have their ``question`` loaded (for its kind).
     """
-    site, channel = response.site_id, response.channel
+    _apply(_changes(response, answers, sign))
+
+
+def recount(before, before_answers, after, after_answers):
+    """Replace a response's counts by those of its corrected state, one statement a table."""
+    changes = _changes(before, before_answers, -1)
+    for model, counts in _changes(after, after_answers, 1).items():
+        changes[model].update(counts)
+    _apply(changes)
+
+
+def _changes(response, answers, sign):
+    site, channel, day = response.site_id, response.channel, response.submitted_on
     department = response.department_id or NO_DEPARTMENT
-    day = connection.ops.adapt_datefield_value(response.submitted_on)
-    month = connection.ops.adapt_datefield_value(response.submitted_on.replace(day=1))
     by_department, by_office, ratings = Counter(), Counter(), Counter()
     for answer in answers:
         kind = answer.question.kind
@@ -73,18 +90,20 @@ def count(response, answers, sign=1):
         by_office[(site, day, answer.question_id, value, channel)] += sign
         if kind == RATING:
             ratings[(site, day, response.version_id, channel, department, value)] += sign
-    _increment(
-        DailyResponseCount,
-        RESPONSE_KEY,
-        {(site, day, response.version_id, channel, department): sign},
-        month,
-    )
-    _increment(DailyAnswerCount, ANSWER_KEY, by_department, month)
-    _increment(DailyOfficeAnswerCount, OFFICE_ANSWER_KEY, by_office, month)
-    _increment(DailyDepartmentRating, DEPARTMENT_RATING_KEY, ratings, month)
+    return {
+        DailyResponseCount: Counter({(site, day, response.version_id, channel, department): sign}),
+        DailyAnswerCount: by_department,
+        DailyOfficeAnswerCount: by_office,
+        DailyDepartmentRating: ratings,
+    }
 
 
-def _increment(model, key_columns, counts, month):
+def _apply(changes):
+    for model, counts in changes.items():
+        _increment(model, COUNT_KEYS[model], {k: n for k, n in counts.items() if n})
+
+
+def _increment(model, key_columns, counts):
     if not counts:
         return
     quote = connection.ops.quote_name
@@ -98,7 +117,13 @@ def _increment(model, key_columns, counts, month):
         f"ON CONFLICT ({', '.join(map(quote, key_columns))}) "
         f"DO UPDATE SET {quote('count')} = {table}.{quote('count')} + excluded.{quote('count')}"
     )
-    params = [value for key in sorted(counts) for value in (*key, month, counts[key])]
+    day = key_columns.index("day")
+    adapt = connection.ops.adapt_datefield_value
+    params = []
+    for key in sorted(counts):
+        month = key[day].replace(day=1)
+        params += [adapt(v) if i == day else v for i, v in enumerate(key)]
+        params += [adapt(month), counts[key]]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
@@ -7,6 +9,7 @@ from django.utils.translation import ngettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .choices import NOT_APPLICABLE, Channel, QuestionKind
+from .text import strip_control_characters
 
 
 def _rating_field(question, departments):
@@ -51,11 +54,13 @@ class CommentField(forms.CharField):
 
     Browsers count a line break as one character against ``maxlength`` but submit it
     as CR LF; without this, text the browser accepted would be refused as too long.
+    Invisible control characters (pasted from other programs) are dropped: no file
+    format of the reports can hold them.
     """
 
     def to_python(self, value):
         value = super().to_python(value)
-        return value.replace("\r\n", "\n").replace("\r", "\n")
+        return strip_control_characters(value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _multiple_choice_field(question, departments):
@@ -343,6 +348,10 @@ class PaperSheetForm(forms.Form):
         }
 
 
+# No survey predates it, and the period compared with must still be a valid date.
+EARLIEST_REPORT_DATE = datetime.date(2000, 1, 1)
+
+
 class ReportForm(forms.Form):
     """What a report covers: the period (a preset or dates) and optional filters."""
 
@@ -417,6 +426,13 @@ class ReportForm(forms.Form):
                 raise ValidationError(_("The period cannot end before it starts."))
             if start > today:
                 self.add_error("date_from", _("The period cannot start in the future."))
+                return cleaned_data
+            if start < EARLIEST_REPORT_DATE:
+                self.add_error(
+                    "date_from",
+                    _("The period cannot start before %(date)s.")
+                    % {"date": formats.date_format(EARLIEST_REPORT_DATE)},
+                )
                 return cleaned_data
             period = Period(start, min(end, today))
             if period.days > get_setting("REPORT_MAX_DAYS"):

@@ -1,7 +1,7 @@
-"""The listing of completed questionnaires, on wagtail-modeladmin.
+"""The listings of completed questionnaires and of archived reports, on wagtail-modeladmin.
 
 wagtail-modeladmin is in maintenance mode upstream; it is used here and nowhere else, so that
-moving the listing to a core Wagtail ``ModelViewSet`` touches this module only.
+moving the listings to core Wagtail ``ModelViewSet``s touches this module only.
 """
 
 from django.contrib.admin import SimpleListFilter
@@ -253,7 +253,9 @@ class ReportButtonHelper(ButtonHelper):
 
 
 class ReportIndexView(RefusedWith403, IndexView):
-    pass
+    def dispatch(self, request, *args, **kwargs):
+        GeneratedReport.objects.fail_stale()
+        return super().dispatch(request, *args, **kwargs)
 
 
 class GeneratedReportAdmin(ModelAdmin):
@@ -275,6 +277,7 @@ class GeneratedReportAdmin(ModelAdmin):
         "site",
         "period_start",
         "period_end",
+        "filters_display",
         "format",
         "reason",
         "status",

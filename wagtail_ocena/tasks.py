@@ -3,13 +3,11 @@ database-backed worker runs it outside the request in production (see docs/confi
 
 from django_tasks import task
 
-from .models import GeneratedReport, ReportStatus
-
 
 @task()
 def generate_report_file(report_id):
-    from .reports.archive import generate
+    from .reports.archive import claim, generate
 
-    record = GeneratedReport.objects.filter(pk=report_id, status=ReportStatus.PENDING).first()
+    record = claim(report_id)
     if record is not None:
         generate(record)

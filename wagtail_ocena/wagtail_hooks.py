@@ -1,10 +1,7 @@
 """Wiring into the Wagtail admin; the pieces live in their own modules."""
 
-import logging
-
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -12,16 +9,13 @@ from wagtail.models import Site
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from . import menu, permissions
+from . import before_change, menu, permissions
 from .actions import DeleteSiteAction
 from .modeladmin import reports_admin, responses_admin
 from .models import GeneratedReport, SurveyPage, SurveyResponse
-from .reports.archive import report_before_change
 from .views.paper import LOG_CORRECT, LOG_DELETE, LOG_ENTER
 from .views.reports import LOG_REPORT_DELETE
 from .viewsets import survey_admin_viewset, survey_banner_viewset
-
-logger = logging.getLogger(__name__)
 
 register_permission_policy(SurveyResponse, permissions.response_permission_policy)
 register_permission_policy(GeneratedReport, permissions.report_permission_policy)
@@ -99,41 +93,15 @@ def register_log_actions(actions):
 
 @hooks.register("before_publish_page")
 def archive_report_before_questions_change(request, page):
-    """§5: before a changed question set is published, archive the report of the old one."""
-    from wagtail.admin import messages as admin_messages
-
-    if not isinstance(page, SurveyPage) or not page.questions_changed():
-        return None
-    try:
-        record = report_before_change(page, request.user)
-    except Exception:
-        logger.exception("The report before changing survey page %s failed.", page.pk)
-        messages.error(
-            request,
-            _(
-                "The questionnaire was not published: the report of the results so far, which "
-                "must be archived before the questions change, could not be generated. Your "
-                "changes are saved as a draft; try publishing again, or contact the "
-                "administrator if this persists."
-            ),
-        )
-        return redirect("wagtailadmin_pages:edit", page.pk)
-    if record is not None:
-        admin_messages.success(
-            request,
-            _(
-                "Before the questions changed, the report of the results of version %(code)s "
-                "was archived."
-            )
-            % {"code": record.replaced_version.code},
-            buttons=[
-                admin_messages.button(
-                    reverse("wagtail_ocena_admin:archived_report", args=[record.pk]),
-                    _("Open the report"),
-                )
-            ],
-        )
+    if isinstance(page, SurveyPage):
+        return before_change.before_publish(request, page)
     return None
+
+
+@hooks.register("before_edit_page")
+def warn_when_published_questions_wait_for_their_report(request, page):
+    if isinstance(page, SurveyPage):
+        before_change.warn_if_not_in_effect(request, page)
 
 
 @hooks.register("register_actions")
@@ -144,12 +112,18 @@ def register_actions(registry):
 def _refuse_deleting_survey_data(request, pages):
     """A redirect with a message if deleting ``pages`` would delete survey responses."""
     for page in pages:
-        if SurveyResponse.objects.filter(version__page__path__startswith=page.path).exists():
+        below = page.path
+        if (
+            SurveyResponse.objects.filter(version__page__path__startswith=below).exists()
+            or GeneratedReport.objects.filter(
+                replaced_version__page__path__startswith=below
+            ).exists()
+        ):
             messages.error(
                 request,
                 _(
-                    "“%(title)s” cannot be deleted: a survey on it or below it has responses, "
-                    "which must be kept. Unpublish the page instead."
+                    "“%(title)s” cannot be deleted: a survey on it or below it has responses "
+                    "or archived reports, which must be kept. Unpublish the page instead."
                 )
                 % {"title": page.get_admin_display_title()},
             )

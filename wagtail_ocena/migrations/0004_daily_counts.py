@@ -4,19 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def count_existing_responses(apps, schema_editor):
-    from wagtail_ocena.counting import answer_counts_from_rows, response_counts_from_rows
-
-    for model_name, rows in (
-        ("DailyResponseCount", response_counts_from_rows(apps.get_model("wagtail_ocena", "SurveyResponse").objects.all())),
-        ("DailyAnswerCount", answer_counts_from_rows(apps.get_model("wagtail_ocena", "Answer").objects.all())),
-    ):
-        model = apps.get_model("wagtail_ocena", model_name)
-        model.objects.bulk_create(
-            (model(month=row["day"].replace(day=1), **row) for row in rows.iterator()), batch_size=5000
-        )
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -60,5 +47,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('site', 'day', 'version', 'channel', 'department_key'), name='wagtail_ocena_daily_response_key')],
             },
         ),
-        migrations.RunPython(count_existing_responses, migrations.RunPython.noop),
     ]

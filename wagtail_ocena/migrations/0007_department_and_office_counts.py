@@ -5,21 +5,56 @@ from django.db import migrations, models
 
 
 def recount(apps, schema_editor):
-    """Fill the new tables, and recount answers now that comments are counted too."""
-    from wagtail_ocena import counting
+    """Fill every count table from the rows (0004 left them empty). Self-contained: the
+    queries are those of ``counting`` as they were when this migration was written."""
+    from django.db.models import Case, Count, F, IntegerField, Value, When
+    from django.db.models.functions import Coalesce
 
-    responses = apps.get_model("wagtail_ocena", "SurveyResponse").objects.all()
-    answers = apps.get_model("wagtail_ocena", "Answer").objects.all()
-    for name, rows in (
-        ("DailyResponseCount", counting.response_counts_from_rows(responses)),
-        ("DailyAnswerCount", counting.answer_counts_from_rows(answers)),
-        ("DailyOfficeAnswerCount", counting.office_answer_counts_from_rows(answers)),
-        ("DailyDepartmentRating", counting.department_ratings_from_rows(answers)),
-    ):
-        model = apps.get_model("wagtail_ocena", name)
-        model.objects.all().delete()
-        model.objects.bulk_create(
-            (model(month=row["day"].replace(day=1), **row) for row in rows.iterator()), batch_size=5000
+    def model(name):
+        return apps.get_model("wagtail_ocena", name)
+
+    kinds = ["rating", "single_choice", "multiple_choice", "profile", "open_text"]
+    value = Case(
+        When(question__kind="rating", then=Coalesce("rating", Value(0))),
+        When(question__kind="open_text", then=Value(0)),
+        default=F("option_id"),
+        output_field=IntegerField(),
+    )
+    answers = model("Answer").objects.filter(question__kind__in=kinds)
+    common = {
+        "site_id": F("response__site_id"),
+        "day": F("response__submitted_on"),
+        "channel": F("response__channel"),
+    }
+    department = Coalesce("response__department_id", Value(0))
+    tables = {
+        "DailyResponseCount": model("SurveyResponse").objects.values(
+            "site_id",
+            "version_id",
+            "channel",
+            day=F("submitted_on"),
+            department_key=Coalesce("department_id", Value(0)),
+        ),
+        "DailyAnswerCount": answers.values(
+            "question_id", **common, department_key=department, value=value
+        ),
+        "DailyOfficeAnswerCount": answers.values("question_id", **common, value=value),
+        "DailyDepartmentRating": answers.filter(question__kind="rating").values(
+            **common,
+            version_id=F("response__version_id"),
+            department_key=department,
+            value=Coalesce("rating", Value(0)),
+        ),
+    }
+    for name, rows in tables.items():
+        table = model(name)
+        table.objects.all().delete()
+        table.objects.bulk_create(
+            (
+                table(month=row["day"].replace(day=1), **row)
+                for row in rows.annotate(count=Count("pk")).order_by().iterator()
+            ),
+            batch_size=5000,
         )
 
 

@@ -39,9 +39,10 @@ class DailyResponseCount(models.Model):
 class DailyAnswerCount(models.Model):
     """How many times each answer was given, per office, day, channel and department.
 
-    ``value`` is the rating 1–5 (0 for "not applicable") of a rating question, or the
-    chosen option's id of a choice question; department and open answers are not counted
-    here (the first are in ``DailyResponseCount``, the second are read as text).
+    ``value`` is the rating 1–5 (0 for "not applicable") of a rating question, the chosen
+    option's id of a choice question, or 0 for an open answer (counted, so that a report
+    knows how many comments there are without reading them). The department question is
+    not counted here: it is the ``department_key`` of every row.
 
     The full detail, read by reports of one department; office-wide reports read the much
     smaller ``DailyOfficeAnswerCount``, and department breakdowns ``DailyDepartmentRating``.

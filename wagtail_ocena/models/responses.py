@@ -162,23 +162,30 @@ class SurveyResponse(models.Model):
 
     @transaction.atomic
     def correct(self, answers, *, questions=None, **fields):
-        """Replace the answers (and given fields) of this response, all or nothing."""
-        from ..counting import count
+        """Replace the answers (and given fields) of this response, all or nothing.
 
+        Raises ``SurveyResponse.DoesNotExist`` if it was deleted meanwhile.
+        """
+        from ..counting import recount
+
+        # What is stored now, locked: another correction may have changed it since this
+        # object was read, and the counts must lose exactly what they hold.
+        stored = SurveyResponse.objects.select_for_update().filter(pk=self.pk).first()
+        if stored is None:
+            raise SurveyResponse.DoesNotExist("The response was deleted meanwhile.")
+        stored_answers = list(stored.answers.select_related("question"))
         if questions is None:
             questions = self.version.load_questions()
-        count(self, self.answers.select_related("question"), sign=-1)
         corrected, rows = draft_response(self.version, questions, answers, **fields)
         self.department = corrected.department
         for name, value in fields.items():
             setattr(self, name, value)
-        # An update only: a response deleted meanwhile must not come back (DatabaseError).
         self.save(force_update=True)
         self.answers.all().delete()
         for row in rows:
             row.response = self
         Answer.objects.bulk_create(rows)
-        count(self, rows)
+        recount(stored, stored_answers, self, rows)
 
     def form_answers(self):
         """The stored answers as ``SurveyResponseForm`` data, for correcting them."""

@@ -1,6 +1,5 @@
-"""Archived report files: requesting one, generating it, and the §5 report before a change."""
+"""Archived report files: requesting one and generating it."""
 
-import datetime
 import hashlib
 import tempfile
 
@@ -8,15 +7,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import (
-    Department,
-    GeneratedReport,
-    ReportFormat,
-    ReportReason,
-    ReportStatus,
-    SurveyResponse,
-    SurveyVersion,
-)
+from ..models import Department, GeneratedReport, ReportFormat, ReportStatus, SurveyVersion
 from .compute import ReportFilters, build_report
 from .pdf import render_report_pdf
 from .period import Period
@@ -55,10 +46,18 @@ def request_report(site, period, filters, file_format, user, **fields):
     return record
 
 
+def claim(report_id):
+    """The pending report ``report_id``, now marked running, or None if another worker
+    has taken it (or it no longer exists)."""
+    claimed = GeneratedReport.objects.filter(pk=report_id, status=ReportStatus.PENDING).update(
+        status=ReportStatus.RUNNING, started_at=timezone.now()
+    )
+    return GeneratedReport.objects.get(pk=report_id) if claimed else None
+
+
 def generate(record):
-    """Compute the report of ``record``, render its file and archive it, or mark it failed."""
-    record.status = ReportStatus.RUNNING
-    record.save(update_fields=["status"])
+    """Compute the report of a running ``record``, render its file and archive it, or mark
+    it failed (and raise)."""
     try:
         report = build_report(
             record.site,
@@ -89,44 +88,3 @@ def generate(record):
     record.completed_at = timezone.now()
     record.save()
     return record
-
-
-def report_before_change(page, user=None):
-    """§5: archive the report of the version a republication is about to replace.
-
-    Covers the version's whole life, or the days since its last such report. Runs at once
-    (the publication waits for it) and raises if the report cannot be made. Returns the
-    archived report, or None when the version has no responses to report.
-    """
-    version = page.current_version
-    site = page.get_site()
-    if version is None or site is None:
-        return None
-    if not SurveyResponse.objects.filter(version=version).exists():
-        return None
-    today = timezone.localdate()
-    last = (
-        GeneratedReport.objects.filter(
-            replaced_version=version, reason=ReportReason.BEFORE_CHANGE, status=ReportStatus.DONE
-        )
-        .order_by("-period_end")
-        .first()
-    )
-    if last is not None and last.period_end >= today:
-        return last
-    start = (
-        last.period_end + datetime.timedelta(days=1)
-        if last
-        else (timezone.localtime(version.created_at).date())
-    )
-    record = GeneratedReport.objects.create(
-        site=site,
-        period_start=start,
-        period_end=today,
-        filters=ReportFilters(version=version).as_data(),
-        format=ReportFormat.PDF,
-        reason=ReportReason.BEFORE_CHANGE,
-        replaced_version=version,
-        created_by=user,
-    )
-    return generate(record)

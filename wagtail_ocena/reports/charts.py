@@ -67,9 +67,11 @@ def distribution_bar(stats, width=300, height=20):
 
 
 def trend_chart(months, width=640, height=220):
-    """Responses per month (bars) and the satisfaction index (line, 0–100 %)."""
-    months = [month for month in months if month.total]
-    if not months:
+    """Responses per month (bars) and the satisfaction index (line, 0–100 %).
+
+    Months without responses keep their place, as a gap in the line."""
+    months = list(months)
+    if not any(month.total for month in months):
         return ""
     left, right, top, bottom = 40, 40, 12, 36
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -91,7 +93,7 @@ def trend_chart(months, width=640, height=220):
                 _percent(percent),
             )
         )
-    points = []
+    runs, points = [], []
     for i, month in enumerate(months):
         bar_h = plot_h * 0.45 * month.total / most
         x = left + i * step
@@ -114,17 +116,22 @@ def trend_chart(months, width=640, height=220):
                 )
             )
         index = month.rating.satisfaction_index
-        if index is not None:
+        if index is None:
+            runs.append(points)
+            points = []
+        else:
             points.append((round(x + step / 2, 1), round(top + plot_h * (1 - index / 100), 1)))
-    if len(points) > 1:
-        shapes.append(
-            format_html(
-                '<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>',
-                LINE,
-                " ".join(f"{x},{y}" for x, y in points),
+    runs.append(points)
+    for run in runs:
+        if len(run) > 1:
+            shapes.append(
+                format_html(
+                    '<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>',
+                    LINE,
+                    " ".join(f"{x},{y}" for x, y in run),
+                )
             )
-        )
-    for x, y in points:
+    for x, y in (point for run in runs for point in run):
         shapes.append(format_html('<circle cx="{}" cy="{}" r="3" fill="{}"/>', x, y, LINE))
     label = _(
         "Satisfaction index (line) and number of responses (bars) by month, %(first)s to %(last)s"

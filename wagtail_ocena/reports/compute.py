@@ -45,15 +45,19 @@ METHODOLOGY = [
     ),
     _(
         "The mean is given with its confidence interval at the 95 per cent level (Student's t "
-        "distribution). A "
-        "change from the previous period of the same length is marked as significant when the "
-        "two intervals do not overlap."
+        "distribution). The previous period is as many calendar months before the report's "
+        "(for a period of whole months) or as many days before it. A change of the mean is "
+        "marked as significant (*) when the two periods' intervals do not overlap."
     ),
     _(
         "Questions are matched across questionnaire versions by their key; each question shows "
         "the wording of the newest version that asks it."
     ),
 ]
+WITHHELD_NOTE = _(
+    "The department has fewer than %(minimum)s responses in this period; to protect "
+    "respondents' anonymity its results are not shown."
+)
 ANONYMITY_NOTE = _(
     "To protect respondents' anonymity, figures of a department with fewer than "
     "%(minimum)s responses in the period are not shown."
@@ -107,7 +111,6 @@ class QuestionResult:
     rating: RatingStats | None = None
     previous: RatingStats | None = None
     options: list = field(default_factory=list)
-    answered: int = 0
 
     @property
     def is_rating(self):
@@ -162,7 +165,6 @@ class MonthResult:
 @dataclass
 class Comment:
     month: object
-    question: str
     text: str
 
 
@@ -175,6 +177,8 @@ class Report:
     generated_at: object
     generated_by: object
     minimum_group: int
+    # True when one department's report would show fewer than ``minimum_group`` responses.
+    withheld: bool = False
     versions: list = field(default_factory=list)
     responses: int = 0
     by_channel: dict = field(default_factory=dict)
@@ -190,7 +194,7 @@ class Report:
 
     @property
     def has_data(self):
-        return self.responses > 0
+        return self.responses > 0 and not self.withheld
 
     @property
     def rating_questions(self):
@@ -227,6 +231,10 @@ class Report:
         return self.office.legal_basis or _(
             "The office's ordinance on the customer-satisfaction survey"
         )
+
+    @property
+    def withheld_note(self):
+        return WITHHELD_NOTE % {"minimum": self.minimum_group}
 
     @property
     def methodology(self):
@@ -352,15 +360,23 @@ def build_report(site, period, filters=None, user=None, now=None):
         generated_by=user,
         minimum_group=minimum,
     )
-    answers = _answer_sums(site, period, filters)
-    previous_answers = _answer_sums(site, report.previous_period, filters)
     responses = _response_sums(site, period, filters)
     previous_responses = _response_sums(site, report.previous_period, filters)
-
     report.responses = sum(responses.values())
     report.previous_responses = sum(previous_responses.values())
     for (_month, channel, _department, _version), total in responses.items():
         report.by_channel[channel] = report.by_channel.get(channel, 0) + total
+    # One department's report is a department cell: below the minimum it shows no figures,
+    # and a previous period below the minimum is not compared with.
+    if filters.department and 0 < report.responses < minimum:
+        report.withheld = True
+        return report
+    answers = _answer_sums(site, period, filters)
+    previous_answers = (
+        {}
+        if filters.department and report.previous_responses < minimum
+        else _answer_sums(site, report.previous_period, filters)
+    )
     version_ids = {key[3] for key in responses}
     report.versions = list(
         SurveyVersion.objects.filter(pk__in=version_ids)
@@ -374,7 +390,7 @@ def build_report(site, period, filters=None, user=None, now=None):
     rating_by_question, months_rating = _roll_up(answers, questions)
     previous_rating, _ = _roll_up(previous_answers, questions)
     department_rating = _department_ratings(site, period, filters)
-    _question_results(report, questions, answers, rating_by_question, previous_rating)
+    _question_results(report, questions, answers, responses, rating_by_question, previous_rating)
     report.overall = (
         merge(q.rating for q in report.rating_questions) if report.rating_questions else None
     )
@@ -406,7 +422,7 @@ def _roll_up(answers, questions):
     return by_key, by_month
 
 
-def _question_results(report, questions, answers, rating_by_question, previous_rating):
+def _question_results(report, questions, answers, responses, rating_by_question, previous_rating):
     option_totals = defaultdict(lambda: defaultdict(int))
     for (_month, question_id, value), total in answers.items():
         question = questions.by_id.get(question_id)
@@ -429,14 +445,15 @@ def _question_results(report, questions, answers, rating_by_question, previous_r
             result.rating = _rating(rating_by_question.get(key, {}))
             if key in previous_rating:
                 result.previous = _rating(previous_rating[key])
-            result.answered = result.rating.n + result.rating.not_applicable
         else:
             order, labels = questions.option_labels(versions)
             totals = option_totals.get((key, kind), {})
-            # A multiple-choice question's shares are of respondents, not of ticks.
-            base = (
-                sum(totals.values()) if kind != QuestionKind.MULTIPLE_CHOICE else report.responses
-            )
+            if kind == QuestionKind.MULTIPLE_CHOICE:
+                # Shares of the questionnaires that asked it, not of ticks.
+                asked_in = {q.version_id for q in versions}
+                base = sum(total for k, total in responses.items() if k[3] in asked_in)
+            else:
+                base = sum(totals.values())
             result.options = [
                 OptionCount(
                     option_key,
@@ -446,7 +463,6 @@ def _question_results(report, questions, answers, rating_by_question, previous_r
                 )
                 for option_key in order
             ]
-            result.answered = sum(totals.values())
         (report.profile if kind == QuestionKind.PROFILE else report.questions).append(result)
 
 
@@ -461,7 +477,7 @@ def _months(report, responses, months_rating):
             paper=channels[month].get(Channel.PAPER, 0),
             rating=_rating(months_rating.get(month, {})),
         )
-        for month in sorted(channels)
+        for month in report.period.months()
     ]
 
 
@@ -478,27 +494,35 @@ def _departments(report, site, responses, department_rating, minimum):
     report.departments = sorted(rows, key=lambda row: (-row.responses, row.name))
 
 
-def comments_queryset(site, period, filters):
-    """The open comments of the period, as answer rows."""
-    comments = Answer.objects.filter(
-        question__kind=QuestionKind.OPEN_TEXT,
-        response__site=site,
-        response__submitted_on__range=(period.start, period.end),
-    ).exclude(text="")
+def answers_in(site, period, filters):
+    """The answer rows of the responses a report covers (for comments and raw exports)."""
+    answers = Answer.objects.filter(
+        response__site=site, response__submitted_on__range=(period.start, period.end)
+    )
     if filters.channel:
-        comments = comments.filter(response__channel=filters.channel)
+        answers = answers.filter(response__channel=filters.channel)
     if filters.department:
-        comments = comments.filter(response__department=filters.department)
+        answers = answers.filter(response__department=filters.department)
     if filters.version:
-        comments = comments.filter(question__version=filters.version)
-    return comments.order_by("-response__submitted_on", "question__position", "pk")
+        answers = answers.filter(response__version=filters.version)
+    return answers
+
+
+def comments_queryset(site, period, filters):
+    """The open comments of the period, newest first."""
+    return (
+        answers_in(site, period, filters)
+        .filter(question__kind=QuestionKind.OPEN_TEXT)
+        .exclude(text="")
+        .order_by("-response__submitted_on", "question__position", "pk")
+    )
 
 
 def _comments(report, site, period, filters):
     comments = comments_queryset(site, period, filters)
     report.comments = [
-        Comment(submitted_on.replace(day=1), question, text)
-        for submitted_on, question, text in comments.values_list(
-            "response__submitted_on", "question__text", "text"
-        )[:COMMENT_LIMIT]
+        Comment(submitted_on.replace(day=1), text)
+        for submitted_on, text in comments.values_list("response__submitted_on", "text")[
+            :COMMENT_LIMIT
+        ]
     ]

@@ -16,10 +16,27 @@ class Period:
     def days(self):
         return (self.end - self.start).days + 1
 
+    @property
+    def whole_months(self):
+        """How many calendar months the period spans exactly, or None."""
+        if self.start.day != 1 or (self.end + datetime.timedelta(days=1)).day != 1:
+            return None
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
     def previous(self):
-        """The period of the same length just before this one."""
+        """The period compared with: the same number of calendar months before it when the
+        period is whole months (a year, a quarter, February), else as many days before it."""
         end = self.start - datetime.timedelta(days=1)
+        if self.whole_months:
+            return Period(_month_start(self.start, self.whole_months), end)
         return Period(end - datetime.timedelta(days=self.days - 1), end)
+
+    def months(self):
+        """The first day of each calendar month the period touches."""
+        month = self.start.replace(day=1)
+        while month <= self.end:
+            yield month
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
 
     def __str__(self):
         return f"{formats.date_format(self.start)} – {formats.date_format(self.end)}"

@@ -2,18 +2,22 @@
 
 Both stream the raw responses from the database in key order, one response per row, so
 memory stays flat however many there are. Text that a spreadsheet would run as a formula
-(starting with =, +, -, @, tab or carriage return) is prefixed with an apostrophe.
+(starting with =, +, -, @, tab or carriage return) is prefixed with an apostrophe, and
+control characters, which XLSX cannot hold, are dropped.
 """
 
 import csv
 import itertools
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ..choices import Channel, QuestionKind
-from ..models import Answer, Department, SurveyQuestion
+from ..models import Department, SurveyQuestion
+from ..text import strip_control_characters
+from .compute import answers_in, comments_queryset
 from .statistics import SCALE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -22,9 +26,11 @@ RAW_CHUNK = 5000
 
 def neutralise(value):
     """A cell value that no spreadsheet will evaluate as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
+    return strip_control_characters(value)
 
 
 def _raw_questions(report):
@@ -46,18 +52,8 @@ def _raw_questions(report):
 
 
 def _raw_answers(report):
-    answers = Answer.objects.filter(
-        response__site=report.office.site,
-        response__submitted_on__range=(report.period.start, report.period.end),
-    )
-    filters = report.filters
-    if filters.channel:
-        answers = answers.filter(response__channel=filters.channel)
-    if filters.department:
-        answers = answers.filter(response__department=filters.department)
-    if filters.version:
-        answers = answers.filter(response__version=filters.version)
-    if not filters.include_comments:
+    answers = answers_in(report.office.site, report.period, report.filters)
+    if not report.filters.include_comments:
         answers = answers.exclude(question__kind=QuestionKind.OPEN_TEXT)
     return answers.order_by(
         "response__submitted_on", "response_id", "question__position"
@@ -86,6 +82,8 @@ def raw_rows(report):
     yield [_("Date"), _("Channel"), _("Department"), _("Questionnaire version")] + [
         text for key, text in columns
     ]
+    if report.withheld:
+        return
     position = {key: i for i, (key, text) in enumerate(columns)}
     answers = _raw_answers(report).iterator(chunk_size=RAW_CHUNK)
     for _response_id, group in itertools.groupby(answers, key=lambda row: row[0]):
@@ -114,7 +112,7 @@ def raw_rows(report):
 
 def write_xlsx(report, output):
     """Write the report as an XLSX workbook to the binary file ``output``: a summary, a
-    sheet per section, the comments and the raw responses."""
+    sheet per section of the report, the comments and the raw responses."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
 
@@ -125,28 +123,25 @@ def write_xlsx(report, output):
             worksheet.append([neutralise(value) for value in row])
         return worksheet
 
-    sheet(
-        _("Summary"),
-        [_("Item"), _("Value")],
-        [
-            [_("Office"), report.office.name],
-            [_("Period"), str(report.period)],
-            [_("Compared with"), str(report.previous_period)],
-            [_("Filters"), ", ".join(str(part) for part in report.filters.describe()) or "–"],
-            [_("Questionnaire versions"), ", ".join(v.code for v in report.versions) or "–"],
-            [_("Legal basis"), str(report.legal_basis)],
-            [_("Generated"), report.generated_at.replace(tzinfo=None)],
-            [_("Questionnaires"), report.responses],
-            [_("electronic"), report.by_channel.get(Channel.ELECTRONIC, 0)],
-            [_("paper"), report.by_channel.get(Channel.PAPER, 0)],
-            [_("Questionnaires in the previous period"), report.previous_responses],
-            [
-                _("Overall satisfaction index (%)"),
-                _round(report.overall and report.overall.satisfaction_index),
-            ],
-            [_("Mean rating"), _round(report.overall and report.overall.mean, 3)],
-        ],
-    )
+    overall = report.overall
+    summary = [
+        [_("Office"), report.office.name],
+        [_("Period"), str(report.period)],
+        [_("Compared with"), str(report.previous_period)],
+        [_("Filters"), ", ".join(str(part) for part in report.filters.describe()) or "–"],
+        [_("Questionnaire versions"), ", ".join(v.code for v in report.versions) or "–"],
+        [_("Legal basis"), str(report.legal_basis)],
+        [_("Generated"), timezone.localtime(report.generated_at).replace(tzinfo=None)],
+        [_("Questionnaires"), report.responses],
+        [_("electronic"), report.by_channel.get(Channel.ELECTRONIC, 0)],
+        [_("paper"), report.by_channel.get(Channel.PAPER, 0)],
+        [_("Questionnaires in the previous period"), report.previous_responses],
+        [_("Overall satisfaction index (%)"), _round(overall and overall.satisfaction_index)],
+        [_("Mean rating"), _round(overall and overall.mean, 3)],
+    ]
+    if report.withheld:
+        summary.append([_("Results"), str(report.withheld_note)])
+    sheet(_("Summary"), [_("Item"), _("Value")], summary)
     sheet(
         _("Months"),
         [_("Month"), _("electronic"), _("paper"), _("total"), _("Satisfaction index (%)")],
@@ -168,25 +163,22 @@ def write_xlsx(report, output):
             _("95% CI to"),
             _("Satisfaction index (%)"),
             _("Previous index (%)"),
-            _("Change (pp)"),
-            _("Significant"),
+            _("Change of the index (pp)"),
+            _("Previous mean"),
+            _("Change of the mean"),
+            _("Significant change of the mean"),
         ],
         (_area_row(q) for q in report.rating_questions),
     )
-    sheet(
-        _("Other questions"),
-        [_("Key"), _("Question"), _("Answer"), _("Count"), _("Share (%)")],
-        (
-            [q.key, q.text, option.label, option.count, _round(option.share)]
-            for q in (*report.choice_questions, *report.profile)
-            for option in q.options
-        ),
-    )
+    option_header = [_("Key"), _("Question"), _("Answer"), _("Count"), _("Share (%)")]
+    sheet(_("Other questions"), option_header, _option_rows(report.choice_questions))
+    sheet(_("Respondent profile"), option_header, _option_rows(report.profile))
     sheet(
         _("Departments"),
         [_("Department"), _("Questionnaires"), _("Mean"), _("Satisfaction index (%)")],
         (
-            [row.name, row.responses, None, None]
+            # Hidden for anonymity: not even the number of questionnaires.
+            [row.name, None, None, None]
             if row.hidden
             else [
                 row.name,
@@ -197,15 +189,36 @@ def write_xlsx(report, output):
             for row in report.departments
         ),
     )
+    sheet(
+        _("Areas for improvement"),
+        [_("Ranking"), _("Place"), _("Key"), _("Area"), _("Satisfaction index (%)"), _("Change (pp)")],
+        [
+            *(
+                [_("Lowest satisfaction index"), place, q.key, q.text,
+                 _round(q.rating.satisfaction_index), _round(q.index_change)]
+                for place, q in enumerate(report.lowest_areas, 1)
+            ),
+            *(
+                [_("Largest decline since the previous period"), place, q.key, q.text,
+                 _round(q.rating.satisfaction_index), _round(q.index_change)]
+                for place, q in enumerate(report.declined_areas, 1)
+            ),
+        ],
+    )  # fmt: skip
     if report.filters.include_comments:
-        sheet(
-            _("Comments"),
-            [_("Month"), _("Question"), _("Comment")],
-            _all_comments(report),
-        )
+        sheet(_("Comments"), [_("Month"), _("Question"), _("Comment")], _all_comments(report))
+    sheet(_("Methodology"), [_("Methodology")], ([str(text)] for text in report.methodology))
     rows = raw_rows(report)
     sheet(_("Responses"), next(rows), rows)
     workbook.save(output)
+
+
+def _option_rows(questions):
+    return (
+        [q.key, q.text, option.label, option.count, _round(option.share)]
+        for q in questions
+        for option in q.options
+    )
 
 
 def _bold(workbook, worksheet, value, font):
@@ -235,13 +248,15 @@ def _area_row(question):
         _round(stats.satisfaction_index),
         _round(previous and previous.satisfaction_index),
         _round(question.index_change),
+        _round(previous and previous.mean, 3),
+        _round(question.mean_change, 3),
         _("yes") if question.significant else _("no"),
     ]
 
 
 def _all_comments(report):
-    from .compute import comments_queryset
-
+    if report.withheld:
+        return
     for day, question, text in (
         comments_queryset(report.office.site, report.period, report.filters)
         .values_list("response__submitted_on", "question__text", "text")

@@ -3,14 +3,14 @@
 import math
 from dataclasses import dataclass
 
-# Two-sided 95 % critical values of Student's t for 1–30 degrees of freedom; above that
-# the normal value is within 0.5 % of t.
+# Two-sided 95 % critical values of Student's t for 1–30 degrees of freedom (tables);
+# above 30 the Cornish–Fisher expansion in 1/df below agrees with the tables to 0.0001.
 _T_975 = [
     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
     2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
     2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
 ]  # fmt: skip
-_Z_975 = 1.96
+_Z_975 = 1.959964
 
 SCALE = (1, 2, 3, 4, 5)
 POSITIVE = (4, 5)
@@ -21,7 +21,13 @@ def t_critical(degrees_of_freedom):
         return math.nan
     if degrees_of_freedom <= len(_T_975):
         return _T_975[degrees_of_freedom - 1]
-    return _Z_975
+    z, n = _Z_975, degrees_of_freedom
+    return (
+        z
+        + (z**3 + z) / (4 * n)
+        + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * n**2)
+        + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * n**3)
+    )
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,6 @@ def department_bars(departments):
     )
 
 
-@register.simple_tag
-def area_bars(questions):
-    return charts.index_bars((q.text, q.rating.satisfaction_index) for q in questions)
-
-
 @register.filter
 def percent(value, digits=1):
     """A share in percent, "–" when there is nothing to divide."""

@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -267,11 +267,17 @@ class PaperResponseCorrectView(ResponseMixin, PaperSheetViewMixin, TemplateView)
                     )
             except IntegrityError:
                 sheet_form.add_duplicate_error()
-            except DatabaseError:
+            except SurveyResponse.DoesNotExist:
                 messages.error(
                     request, _("The questionnaire was deleted meanwhile; nothing was saved.")
                 )
                 return HttpResponseRedirect(responses_listing_url())
+            except OperationalError:
+                # e.g. SQLite busy with another write: the form keeps what was typed.
+                messages.error(
+                    request, _("The database was busy and nothing was saved. Save again.")
+                )
+                return self.render(sheet_form, form)
             else:
                 messages.success(request, _("The questionnaire was corrected."))
                 return HttpResponseRedirect(responses_listing_url())

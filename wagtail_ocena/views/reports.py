@@ -151,6 +151,7 @@ class ArchivedReportMixin(OfficeActionMixin):
     permission_model = GeneratedReport
 
     def dispatch(self, request, pk, *args, **kwargs):
+        GeneratedReport.objects.filter(pk=pk).fail_stale()
         self.record = get_object_or_404(GeneratedReport.objects.select_related("site"), pk=pk)
         if not self.may(self.action, self.record.site):
             return forbidden(request)

@@ -1,0 +1,159 @@
+"""§5 of the ordinance: before the questionnaire changes, the report of its results so far.
+
+A changed question set takes effect (is frozen as a new version that residents answer) only
+after the report of the version it replaces has been archived, for every office that
+collected responses with it. The page editor's "Publish" archives it first and can stop
+the publication with a message; other ways of publishing (workflow approval, bulk
+publishing, scheduled publication, scripts) archive it when the page goes live, and if that
+fails the old questions stay in effect and the editor is warned, until a publication
+succeeds.
+"""
+
+import datetime
+import logging
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import GeneratedReport, ReportFormat, ReportReason, ReportStatus, SurveyResponse
+from .permissions import VIEW, may
+from .reports.archive import generate
+from .reports.compute import ReportFilters
+
+logger = logging.getLogger(__name__)
+
+
+def report_before_change(page, user=None):
+    """Archive the reports of the version a new question set is about to replace.
+
+    One report per office (site) that has responses of the version — the page's own and
+    those of its aliases — covering the version's whole life, or the days since its last
+    such report. Runs at once and raises if a report cannot be made. Returns the reports.
+    """
+    version = page.current_version
+    if version is None:
+        return []
+    site_ids = (
+        SurveyResponse.objects.filter(version=version)
+        .values_list("site_id", flat=True)
+        .distinct()
+        .order_by("site_id")
+    )
+    return [
+        record
+        for site_id in site_ids
+        if (record := _report_of_site(version, site_id, user)) is not None
+    ]
+
+
+def _report_of_site(version, site_id, user):
+    today = timezone.localdate()
+    last = (
+        GeneratedReport.objects.filter(
+            site_id=site_id,
+            replaced_version=version,
+            reason=ReportReason.BEFORE_CHANGE,
+            status=ReportStatus.DONE,
+        )
+        .order_by("-period_end")
+        .first()
+    )
+    if last is not None and last.period_end >= today:
+        return last
+    start = (
+        last.period_end + datetime.timedelta(days=1)
+        if last
+        else timezone.localtime(version.created_at).date()
+    )
+    record = GeneratedReport.objects.create(
+        site_id=site_id,
+        period_start=start,
+        period_end=today,
+        filters=ReportFilters(version=version).as_data(),
+        format=ReportFormat.PDF,
+        reason=ReportReason.BEFORE_CHANGE,
+        replaced_version=version,
+        created_by=user,
+        status=ReportStatus.RUNNING,
+        started_at=timezone.now(),
+    )
+    return generate(record)
+
+
+def before_publish(request, page):
+    """The editor's "Publish": archive the reports first, or stop with a message."""
+    if not page.questions_changed():
+        return None
+    if page.go_live_at and page.go_live_at > timezone.now():
+        messages.info(
+            request,
+            _("The report of the results so far will be archived when the new questions go live."),
+        )
+        return None
+    try:
+        records = report_before_change(page, request.user)
+    except Exception:
+        logger.exception("The report before changing survey page %s failed.", page.pk)
+        messages.error(
+            request,
+            _(
+                "The questionnaire was not published: the report of the results so far, which "
+                "must be archived before the questions change, could not be generated. Your "
+                "changes are saved as a draft; try publishing again, or contact the "
+                "administrator if this persists."
+            ),
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    _tell_editor(request, records)
+    return None
+
+
+def _tell_editor(request, records):
+    from wagtail.admin import messages as admin_messages
+
+    for record in records:
+        text = _(
+            "Before the questions changed, the report of the results of version %(code)s "
+            "in %(office)s was archived."
+        ) % {"code": record.replaced_version.code, "office": record.site}
+        buttons = []
+        if may(request.user, VIEW, record.site, model=GeneratedReport):
+            buttons.append(
+                admin_messages.button(
+                    reverse("wagtail_ocena_admin:archived_report", args=[record.pk]),
+                    _("Open the report"),
+                )
+            )
+        admin_messages.success(request, text, buttons=buttons)
+
+
+def on_published(page, user=None, revision=None):
+    """Any publication: freeze the new question set once its reports are archived."""
+    if page.questions_changed():
+        try:
+            report_before_change(page, user)
+        except Exception:
+            logger.exception(
+                "The report before changing survey page %s failed; its previous questions "
+                "stay in effect until it is published again.",
+                page.pk,
+            )
+            return None
+    return page.freeze_version(user=user, revision=revision)
+
+
+def warn_if_not_in_effect(request, page):
+    """On the edit page: the live questions are not answered yet (§5 report failed)."""
+    live = type(page).objects.filter(pk=page.pk, live=True).first()  # the live content
+    if request.method == "GET" and live is not None and live.questions_changed():
+        messages.warning(
+            request,
+            _(
+                "The published questions are not in effect yet: the report of the results so "
+                "far, which must be archived first, could not be generated. Residents still "
+                "answer the previous questions. Publish the page again to retry."
+            ),
+        )
