@@ -305,6 +305,7 @@ class TestListing:
         ).content.decode()
 
         assert everything.count("/delete/") == 3
+        assert "<h3>Partia</h3>" in everything and "Przez" not in everything
         assert paper.count("/delete/") == 2
         assert usc.count("/delete/") == 1
         assert by_clerk.count("/delete/") == 2

@@ -13,6 +13,7 @@ from wagtail.models import ModelLogEntry
 from wagtail_ocena.choices import Channel
 from wagtail_ocena.models import GeneratedReport, SurveyPage, SurveyVersion
 from wagtail_ocena.reports.compute import ReportFilters, build_report
+from wagtail_ocena.reports.pdf import render_report_pdf
 from wagtail_ocena.reports.period import Period, preset_period
 from wagtail_ocena.reports.spreadsheet import write_xlsx
 
@@ -143,8 +144,15 @@ def test_one_department_below_the_minimum_shows_no_results(march, settings):
     workbook = io.BytesIO()
     write_xlsx(report, workbook)
     sheets = openpyxl.load_workbook(workbook, read_only=True)
+    summary = {row[0]: (row + (None,))[1] for row in sheets["Podsumowanie"].values}
+    assert summary["Ankiety"] is None and summary["papierowa"] is None
     assert len(list(sheets["Odpowiedzi"].values)) == 1  # the header alone
     assert len(list(sheets["Uwagi"].values)) == 1
+    pdf_text = " ".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(render_report_pdf(report))).pages
+    )
+    assert "mniej niż 5 ankiet" in " ".join(pdf_text.split())
+    assert "Za mało krzeseł" not in pdf_text
 
     settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3
     report = build_report(site, MARCH, ReportFilters(department=taxes))
@@ -354,6 +362,16 @@ def test_the_report_is_shown_in_the_admin(clerk_client, march, site):
     assert "Za mało krzeseł." in html
 
 
+def test_a_withheld_department_report_in_the_admin(clerk_client, march, site):
+    taxes = site_departments(site)[1]
+
+    html = clerk_client.get(report_url(site, department=taxes.pk)).content.decode()
+
+    assert "ma w tym okresie mniej niż 5 ankiet" in html
+    assert "Za mało krzeseł." not in html
+    assert "3,75 [" not in html
+
+
 def test_comments_are_escaped_and_can_be_left_out(clerk_client, survey, site, office):
     nasty = '<script>alert("x")</script> ' + "a" * 300 + ' =HYPERLINK("http://evil.example")'
     record_response(survey, {"uwagi": nasty}, submitted_on=datetime.date(2026, 3, 5))
@@ -448,16 +466,23 @@ def test_archived_files_are_private_with_random_names(clerk_client, march, site,
         _ = record.file.url
 
 
-@pytest.mark.parametrize("inside_media", [False, True])
-def test_the_system_check_asks_for_private_report_storage(settings, tmp_path, inside_media):
+@pytest.mark.parametrize(
+    "root, problem",
+    [
+        (None, "is not set"),
+        ("private/reports", "must be an absolute path"),
+        ("{tmp}/media/reports", "inside MEDIA_ROOT"),
+    ],
+)
+def test_the_system_check_asks_for_private_report_storage(settings, tmp_path, root, problem):
     from wagtail_ocena.checks import check_report_storage
 
-    settings.WAGTAIL_OCENA_REPORTS_ROOT = tmp_path / "media" / "reports" if inside_media else None
+    settings.WAGTAIL_OCENA_REPORTS_ROOT = root and root.format(tmp=tmp_path)
 
     [error] = check_report_storage(None)
 
     assert error.id == "wagtail_ocena.E001"
-    assert ("inside MEDIA_ROOT" in error.msg) == inside_media
+    assert problem in error.msg
     settings.STORAGES = {
         **settings.STORAGES,
         "wagtail_ocena_reports": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -472,6 +497,8 @@ def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
     # Stored before control characters were dropped on input; XLSX cannot hold them.
     pasted = record_response(survey, {"uwagi": "x"}, submitted_on=datetime.date(2026, 3, 7))
     pasted.answers.filter(question__key="uwagi").update(text="Za\x0bmało\x1bmiejsca")
+    hidden = record_response(survey, {"uwagi": "x"}, submitted_on=datetime.date(2026, 3, 8))
+    hidden.answers.filter(question__key="uwagi").update(text="\x01=HYPERLINK(1)")
     archive(clerk_client, site, "xlsx")
     record = GeneratedReport.objects.get()
     workbook = openpyxl.load_workbook(record.file.path)
@@ -500,8 +527,13 @@ def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
     comments = [row[2] for row in workbook["Uwagi"].iter_rows(min_row=2, values_only=True)]
     assert "'=1+1" in comments
     assert "Zamałomiejsca" in comments
+    assert "'=HYPERLINK(1)" in comments
     raw = list(workbook["Odpowiedzi"].iter_rows(values_only=True))
-    assert len(raw) == 1 + 7
+    assert len(raw) == 1 + 8
+    # USC has 5 questionnaires now; no raw row names the 3 of the taxes department.
+    departments = [row[2] for row in raw[1:]]
+    assert departments.count("Urząd Stanu Cywilnego") == 5
+    assert departments.count("ukryty (mniej niż 5)") == 3
 
 
 def test_csv_export_of_raw_responses(clerk_client, march, site, survey):
@@ -530,10 +562,22 @@ def test_a_report_whose_worker_died_is_shown_as_failed(clerk_client, march, site
         started_at=timezone.now() - datetime.timedelta(hours=2)
     )
 
+    never_picked_up = GeneratedReport.objects.create(
+        site=site, period_start=MARCH.start, period_end=MARCH.end, format="xlsx"
+    )
+    GeneratedReport.objects.filter(pk=never_picked_up.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    fresh = GeneratedReport.objects.create(
+        site=site, period_start=MARCH.start, period_end=MARCH.end, format="xlsx"
+    )
+
     html = clerk_client.get(f"/admin/ocena/archive/{record.pk}/").content.decode()
+    clerk_client.get("/admin/wagtail_ocena/generatedreport/")
 
     assert "Raport nie został ukończony w wyznaczonym czasie" in html
-    assert GeneratedReport.objects.get(pk=record.pk).status == "failed"
+    statuses = dict(GeneratedReport.objects.values_list("pk", "status"))
+    assert statuses == {record.pk: "failed", never_picked_up.pk: "failed", fresh.pk: "pending"}
 
 
 def test_deleting_an_archived_report_takes_its_own_permission(
@@ -720,7 +764,6 @@ def test_text_only_changes_need_no_report(admin_client, march):
 
 
 def test_comments_are_harmless_in_the_pdf(survey, office):
-    from wagtail_ocena.reports.pdf import render_report_pdf
 
     record_response(
         survey,
@@ -769,6 +812,24 @@ def test_other_ways_of_publishing_freeze_the_questions_only_after_the_report(
     assert GeneratedReport.objects.filter(status="done", reason="before_change").count() == 1
     edit_page = admin_client.get(f"/admin/pages/{march.pk}/edit/").content.decode()
     assert "Opublikowane pytania jeszcze nie obowiązują" not in edit_page
+
+
+def test_a_database_error_in_the_report_inside_a_workflow_transaction(march, monkeypatch):
+    from django.db import connection, transaction
+
+    def failing_query(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table")
+
+    monkeypatch.setattr("wagtail_ocena.reports.archive.render_report_pdf", failing_query)
+
+    # A workflow's approval publishes inside its own transaction.
+    with transaction.atomic():
+        changed_questions_revision(march).publish()
+        assert SurveyPage.objects.get(pk=march.pk).live
+
+    assert GeneratedReport.objects.get().status == "failed"
+    assert SurveyPage.objects.get(pk=march.pk).current_version.number == 1
 
 
 def test_a_scheduled_change_archives_the_report_when_it_goes_live(admin_client, march):

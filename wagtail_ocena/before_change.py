@@ -9,7 +9,6 @@ fails the old questions stay in effect and the editor is warned, until a publica
 succeeds.
 """
 
-import datetime
 import logging
 
 from django.contrib import messages
@@ -26,12 +25,14 @@ from .reports.compute import ReportFilters
 logger = logging.getLogger(__name__)
 
 
-def report_before_change(page, user=None):
-    """Archive the reports of the version a new question set is about to replace.
+def report_before_change(page, user=None, revision=None):
+    """Archive the reports of the version that publishing ``revision`` is about to replace.
 
     One report per office (site) that has responses of the version — the page's own and
-    those of its aliases — covering the version's whole life, or the days since its last
-    such report. Runs at once and raises if a report cannot be made. Returns the reports.
+    those of its aliases — covering the version's whole life, or since its last such report
+    (from that report's last day, which it may have covered only in part). A report already
+    made for this revision is reused. Runs at once and raises if a report cannot be made.
+    Returns the reports.
     """
     version = page.current_version
     if version is None:
@@ -42,36 +43,24 @@ def report_before_change(page, user=None):
         .distinct()
         .order_by("site_id")
     )
-    return [
-        record
-        for site_id in site_ids
-        if (record := _report_of_site(version, site_id, user)) is not None
-    ]
+    return [_report_of_site(version, site_id, user, revision) for site_id in site_ids]
 
 
-def _report_of_site(version, site_id, user):
-    today = timezone.localdate()
-    last = (
-        GeneratedReport.objects.filter(
-            site_id=site_id,
-            replaced_version=version,
-            reason=ReportReason.BEFORE_CHANGE,
-            status=ReportStatus.DONE,
-        )
-        .order_by("-period_end")
-        .first()
+def _report_of_site(version, site_id, user, revision):
+    made = GeneratedReport.objects.filter(
+        site_id=site_id,
+        replaced_version=version,
+        reason=ReportReason.BEFORE_CHANGE,
+        status=ReportStatus.DONE,
     )
-    if last is not None and last.period_end >= today:
-        return last
-    start = (
-        last.period_end + datetime.timedelta(days=1)
-        if last
-        else timezone.localtime(version.created_at).date()
-    )
+    if revision is not None and (same := made.filter(revision=revision).first()):
+        return same  # the editor's "Publish" made it; the publication itself finds it here
+    last = made.order_by("-period_end", "-completed_at").first()
     record = GeneratedReport.objects.create(
         site_id=site_id,
-        period_start=start,
-        period_end=today,
+        period_start=last.period_end if last else timezone.localtime(version.created_at).date(),
+        period_end=timezone.localdate(),
+        revision=revision,
         filters=ReportFilters(version=version).as_data(),
         format=ReportFormat.PDF,
         reason=ReportReason.BEFORE_CHANGE,
@@ -94,7 +83,7 @@ def before_publish(request, page):
         )
         return None
     try:
-        records = report_before_change(page, request.user)
+        records = report_before_change(page, request.user, page.latest_revision)
     except Exception:
         logger.exception("The report before changing survey page %s failed.", page.pk)
         messages.error(
@@ -134,7 +123,7 @@ def on_published(page, user=None, revision=None):
     """Any publication: freeze the new question set once its reports are archived."""
     if page.questions_changed():
         try:
-            report_before_change(page, user)
+            report_before_change(page, user, revision)
         except Exception:
             logger.exception(
                 "The report before changing survey page %s failed; its previous questions "

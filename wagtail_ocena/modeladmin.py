@@ -4,7 +4,12 @@ wagtail-modeladmin is in maintenance mode upstream; it is used here and nowhere 
 moving the listings to core Wagtail ``ModelViewSet``s touches this module only.
 """
 
-from django.contrib.admin import SimpleListFilter
+from django.contrib.admin import (
+    AllValuesFieldListFilter,
+    ChoicesFieldListFilter,
+    DateFieldListFilter,
+    SimpleListFilter,
+)
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -90,10 +95,27 @@ class ResponsePermissionHelper(PermissionHelper):
         return False
 
 
+# Filters headed by their name: modeladmin's "By <name>" reads "Przez partia" in Polish.
+FILTER_TEMPLATE = "wagtail_ocena/admin/includes/list_filter.html"
+
+
+class ChoicesFilter(ChoicesFieldListFilter):
+    template = FILTER_TEMPLATE
+
+
+class ValuesFilter(AllValuesFieldListFilter):
+    template = FILTER_TEMPLATE
+
+
+class DateFilter(DateFieldListFilter):
+    template = FILTER_TEMPLATE
+
+
 class EnteredByFilter(SimpleListFilter):
     """Administrators who typed in paper sheets (Django's related-field filters need
     django.contrib.admin installed; this one does not)."""
 
+    template = FILTER_TEMPLATE
     title = _("entered by")
     parameter_name = "entered_by"
 
@@ -175,9 +197,9 @@ class SurveyResponseAdmin(ModelAdmin):
         "entered_by",
     )
     list_filter = (
-        "channel",
-        "batch",
-        "submitted_on",
+        ("channel", ChoicesFilter),
+        ("batch", ValuesFilter),
+        ("submitted_on", DateFilter),
         EnteredByFilter,
     )
     list_select_related = ("site", "version", "department", "entered_by")
@@ -283,7 +305,7 @@ class GeneratedReportAdmin(ModelAdmin):
         "status",
         "created_by",
     )
-    list_filter = ("reason", "format", "status")
+    list_filter = (("reason", ChoicesFilter), ("format", ChoicesFilter), ("status", ChoicesFilter))
     list_select_related = ("site", "created_by")
     ordering = ("-created_at",)
     list_per_page = 50

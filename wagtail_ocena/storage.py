@@ -3,8 +3,8 @@
 A report holds every comment and, in XLSX, every response, so its file must never have a
 public URL: the archive view sends it after checking the user's permission. An installation
 names a storage in ``STORAGES["wagtail_ocena_reports"]`` (e.g. a private S3 bucket) or a
-directory in ``WAGTAIL_OCENA_REPORTS_ROOT``; the system check refuses anything inside
-``MEDIA_ROOT``.
+directory in ``WAGTAIL_OCENA_REPORTS_ROOT``; the system check refuses a relative directory
+or one inside ``MEDIA_ROOT``.
 """
 
 import os
@@ -12,14 +12,16 @@ import os
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
+from django.utils.functional import LazyObject, empty
 
 from .conf import get_setting
 
 STORAGE_ALIAS = "wagtail_ocena_reports"
 
 
-class PrivateReportStorage(FileSystemStorage):
-    """The directory of ``WAGTAIL_OCENA_REPORTS_ROOT``, read when used, with no URL."""
+class PrivateFileSystemStorage(FileSystemStorage):
+    """The directory ``WAGTAIL_OCENA_REPORTS_ROOT``, read when used, without URLs."""
 
     def __init__(self):
         super().__init__(base_url=None)
@@ -41,13 +43,30 @@ class PrivateReportStorage(FileSystemStorage):
         raise ValueError("Archived reports have no public URL; the archive view serves them.")
 
 
-_private = PrivateReportStorage()
+class ReportStorage(LazyObject):
+    """The configured storage, looked up when first used (and again if settings change),
+    like Django's ``default_storage``."""
+
+    def _setup(self):
+        if STORAGE_ALIAS in settings.STORAGES:
+            self._wrapped = storages[STORAGE_ALIAS]
+        else:
+            self._wrapped = PrivateFileSystemStorage()
+
+
+reports_storage = ReportStorage()
 
 
 def report_storage():
-    if STORAGE_ALIAS in settings.STORAGES:
-        return storages[STORAGE_ALIAS]
-    return _private
+    return reports_storage
+
+
+def _reset(setting, **kwargs):
+    if setting == "STORAGES":
+        reports_storage._wrapped = empty
+
+
+setting_changed.connect(_reset)
 
 
 def reports_root_problem():
@@ -57,6 +76,8 @@ def reports_root_problem():
     root = get_setting("REPORTS_ROOT")
     if not root:
         return "WAGTAIL_OCENA_REPORTS_ROOT is not set"
+    if not os.path.isabs(root):
+        return "WAGTAIL_OCENA_REPORTS_ROOT must be an absolute path"
     media = settings.MEDIA_ROOT
     if media:
         root, media = os.path.realpath(root), os.path.realpath(media)

@@ -37,12 +37,20 @@ def report_file_path(instance, filename):
 
 class GeneratedReportQuerySet(models.QuerySet):
     def fail_stale(self):
-        """Mark reports failed that have been generating for longer than a worker may take
-        (its process died): the user sees the failure and can ask again."""
+        """Mark reports failed that are still waiting or being generated after
+        ``REPORT_TIMEOUT`` (no worker runs, or its process died): the user sees the
+        failure and can ask again. Reads first, so that a look at the archive writes
+        nothing when all is well."""
         from ..conf import get_setting
 
         limit = timezone.now() - datetime.timedelta(seconds=get_setting("REPORT_TIMEOUT"))
-        return self.filter(status=ReportStatus.RUNNING, started_at__lt=limit).update(
+        stale = self.filter(
+            models.Q(status=ReportStatus.PENDING, created_at__lt=limit)
+            | models.Q(status=ReportStatus.RUNNING, started_at__lt=limit)
+        )
+        if not stale.exists():
+            return 0
+        return stale.update(
             status=ReportStatus.FAILED,
             error=gettext("The report was not finished in time; ask for it again."),
         )
@@ -73,6 +81,14 @@ class GeneratedReport(models.Model):
         on_delete=models.PROTECT,
         related_name="reports_before_change",
         verbose_name=_("questionnaire version replaced"),
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("made before publishing revision"),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING
@@ -123,14 +139,11 @@ class GeneratedReport(models.Model):
     def is_ready(self):
         return self.status == ReportStatus.DONE
 
-    def describe_filters(self):
-        from ..reports.archive import filters_from_data
-
-        return filters_from_data(self.site, self.filters).describe()
-
     @admin.display(description=_("Filters"))
     def filters_display(self):
-        return ", ".join(str(part) for part in self.describe_filters()) or "–"
+        from ..reports.compute import describe_filters
+
+        return ", ".join(str(part) for part in describe_filters(self.filters)) or "–"
 
     def filename(self):
         return f"raport-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}.{self.format}"

@@ -16,11 +16,12 @@ from .spreadsheet import write_xlsx
 
 def filters_from_data(site, data):
     """The ``ReportFilters`` an archived report was asked for."""
+    # get(), not first(): a filter that no longer exists fails the report, not widens it.
     department = version = None
     if data.get("department"):
-        department = Department.objects.for_site(site).filter(pk=data["department"]).first()
+        department = Department.objects.for_site(site).get(pk=data["department"])
     if data.get("version"):
-        version = SurveyVersion.objects.for_site(site).filter(pk=data["version"]).first()
+        version = SurveyVersion.objects.for_site(site).get(pk=data["version"])
     return ReportFilters(
         channel=data.get("channel") or "",
         department=department,
@@ -59,32 +60,41 @@ def generate(record):
     """Compute the report of a running ``record``, render its file and archive it, or mark
     it failed (and raise)."""
     try:
-        report = build_report(
-            record.site,
-            Period(record.period_start, record.period_end),
-            filters_from_data(record.site, record.filters),
-            user=record.created_by,
-        )
-        # A temporary file, not memory: an XLSX of a long period holds every response.
-        with tempfile.TemporaryFile() as content:
-            if record.format == ReportFormat.PDF:
-                content.write(render_report_pdf(report))
-            else:
-                write_xlsx(report, content)
-            content.seek(0)
-            digest = hashlib.sha256()
-            for chunk in iter(lambda: content.read(1 << 20), b""):
-                digest.update(chunk)
-            content.seek(0)
-            record.file.save(record.filename(), File(content), save=False)
+        # A savepoint: inside a caller's transaction (a workflow approval publishing the
+        # page) a database error must not leave it unusable for recording the failure.
+        with transaction.atomic():
+            content_digest = _render(record)
     except Exception as error:
         record.status = ReportStatus.FAILED
         record.error = f"{type(error).__name__}: {error}"[:2000]
         record.save(update_fields=["status", "error"])
         raise
-    record.sha256 = digest.hexdigest()
+    record.sha256 = content_digest
     record.size = record.file.size
     record.status = ReportStatus.DONE
     record.completed_at = timezone.now()
     record.save()
     return record
+
+
+def _render(record):
+    """Write the file of ``record`` to the storage; returns its SHA-256."""
+    report = build_report(
+        record.site,
+        Period(record.period_start, record.period_end),
+        filters_from_data(record.site, record.filters),
+        user=record.created_by,
+    )
+    # A temporary file, not memory: an XLSX of a long period holds every response.
+    with tempfile.TemporaryFile() as content:
+        if record.format == ReportFormat.PDF:
+            content.write(render_report_pdf(report))
+        else:
+            write_xlsx(report, content)
+        content.seek(0)
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: content.read(1 << 20), b""):
+            digest.update(chunk)
+        content.seek(0)
+        record.file.save(record.filename(), File(content), save=False)
+    return digest.hexdigest()

@@ -72,25 +72,32 @@ class ReportFilters:
     include_comments: bool = True
 
     def as_data(self):
-        """The filters as JSON, for the archive."""
+        """The filters as JSON, for the archive; with the names as they were then."""
         return {
             "channel": self.channel,
             "department": self.department.pk if self.department else None,
+            "department_name": self.department.name if self.department else "",
             "version": self.version.pk if self.version else None,
+            "version_code": self.version.code if self.version else "",
             "include_comments": self.include_comments,
         }
 
     def describe(self):
-        parts = []
-        if self.channel:
-            parts.append(Channel(self.channel).label)
-        if self.department:
-            parts.append(self.department.name)
-        if self.version:
-            parts.append(self.version.code)
-        if not self.include_comments:
-            parts.append(_("without comments"))
-        return parts
+        return describe_filters(self.as_data())
+
+
+def describe_filters(data):
+    """The filters of ``ReportFilters.as_data()`` in words, as a list of parts."""
+    parts = []
+    if data.get("channel"):
+        parts.append(Channel(data["channel"]).label)
+    if data.get("department"):
+        parts.append(data.get("department_name") or f"#{data['department']}")
+    if data.get("version"):
+        parts.append(data.get("version_code") or f"#{data['version']}")
+    if not data.get("include_comments", True):
+        parts.append(_("without comments"))
+    return parts
 
 
 @dataclass
@@ -141,6 +148,7 @@ class QuestionResult:
 
 @dataclass
 class DepartmentResult:
+    key: int  # the department's id, or NO_DEPARTMENT
     name: str
     responses: int
     rating: RatingStats | None  # None when hidden for anonymity
@@ -231,6 +239,15 @@ class Report:
         return self.office.legal_basis or _(
             "The office's ordinance on the customer-satisfaction survey"
         )
+
+    @property
+    def previous_hidden(self):
+        """One department's previous period below the minimum: not even its count is shown."""
+        return bool(self.filters.department) and 0 < self.previous_responses < self.minimum_group
+
+    @property
+    def hidden_departments(self):
+        return {row.key for row in self.departments if row.hidden}
 
     @property
     def withheld_note(self):
@@ -490,7 +507,7 @@ def _departments(report, site, responses, department_rating, minimum):
     rows = []
     for department, total in counts.items():
         rating = _rating(department_rating.get(department, {})) if total >= minimum else None
-        rows.append(DepartmentResult(names.get(department, "?"), total, rating))
+        rows.append(DepartmentResult(department, names.get(department, "?"), total, rating))
     report.departments = sorted(rows, key=lambda row: (-row.responses, row.name))
 
 

@@ -28,9 +28,8 @@ def neutralise(value):
     """A cell value that no spreadsheet will evaluate as a formula."""
     if not isinstance(value, str):
         return value
-    if value.startswith(FORMULA_STARTS):
-        value = "'" + value
-    return strip_control_characters(value)
+    value = strip_control_characters(value)  # first: "\x01=…" must not become a formula
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _raw_questions(report):
@@ -77,7 +76,12 @@ def _raw_answers(report):
 def raw_rows(report):
     """A header, then one row per response: date, channel, department, version, answers."""
     columns = _raw_questions(report)
-    departments = {d.pk: d.name for d in Department.objects.for_site(report.office.site)}
+    hidden = report.hidden_departments
+    hidden_label = _("hidden (fewer than %(minimum)s)") % {"minimum": report.minimum_group}
+    departments = {
+        d.pk: hidden_label if d.pk in hidden else d.name
+        for d in Department.objects.for_site(report.office.site)
+    }
     channels = dict(Channel.choices)
     yield [_("Date"), _("Channel"), _("Department"), _("Questionnaire version")] + [
         text for key, text in columns
@@ -132,10 +136,17 @@ def write_xlsx(report, output):
         [_("Questionnaire versions"), ", ".join(v.code for v in report.versions) or "–"],
         [_("Legal basis"), str(report.legal_basis)],
         [_("Generated"), timezone.localtime(report.generated_at).replace(tzinfo=None)],
-        [_("Questionnaires"), report.responses],
-        [_("electronic"), report.by_channel.get(Channel.ELECTRONIC, 0)],
-        [_("paper"), report.by_channel.get(Channel.PAPER, 0)],
-        [_("Questionnaires in the previous period"), report.previous_responses],
+        # A withheld report states no exact small numbers, as its HTML does not.
+        [_("Questionnaires"), None if report.withheld else report.responses],
+        [
+            _("electronic"),
+            None if report.withheld else report.by_channel.get(Channel.ELECTRONIC, 0),
+        ],
+        [_("paper"), None if report.withheld else report.by_channel.get(Channel.PAPER, 0)],
+        [
+            _("Questionnaires in the previous period"),
+            None if report.previous_hidden else report.previous_responses,
+        ],
         [_("Overall satisfaction index (%)"), _round(overall and overall.satisfaction_index)],
         [_("Mean rating"), _round(overall and overall.mean, 3)],
     ]
