@@ -891,3 +891,30 @@ def test_an_editor_without_report_permission_gets_no_link(march, django_user_mod
     assert "zarchiwizowano raport wyników wersji" in html
     assert "Otwórz raport" not in html
     assert GeneratedReport.objects.get().status == "done"
+
+
+def test_the_command_archives_a_report(march, site, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    output = tmp_path / "raport.pdf"
+    call_command(
+        "generate_survey_report",
+        site=site.pk,
+        preset="custom",
+        date_from="2026-03-01",
+        date_to="2026-03-31",
+        output=str(output),
+    )
+
+    record = GeneratedReport.objects.get()
+    assert (record.status, record.period_start, record.format) == ("done", MARCH.start, "pdf")
+    assert output.read_bytes().startswith(b"%PDF")
+    with pytest.raises(CommandError, match="nie może kończyć się przed początkiem"):
+        call_command(
+            "generate_survey_report",
+            site=site.pk,
+            preset="custom",
+            date_from="2026-03-31",
+            date_to="2026-03-01",
+        )
+    assert GeneratedReport.objects.count() == 1
