@@ -9,6 +9,7 @@ from PIL import Image as PILImage
 from wagtail.images.models import Image
 
 from wagtail_ocena.models import OfficeSettings
+from wagtail_ocena.printing import render_questionnaire_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,33 @@ def test_the_command_writes_the_same_questionnaire(survey, tmp_path):
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(output).pages)
     assert "Urząd Miejski w Koronowie" in text
     assert survey.current_version.code in text
+
+
+def test_residents_get_the_printable_questionnaire_only_when_offered(client, survey, monkeypatch):
+    from wagtail_ocena.views import public
+
+    renders = []
+
+    def counted(*args, **kwargs):
+        renders.append(args)
+        return render_questionnaire_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(public, "render_questionnaire_pdf", counted)
+    printable = survey.url + "do-wydruku/"
+
+    assert "do-wydruku" not in client.get(survey.url).content.decode()
+    assert client.get(printable).status_code == 404
+
+    survey.offer_printable = True
+    survey.save_revision().publish()
+
+    html = client.get(survey.url).content.decode()
+    assert f'href="{printable}"' in html
+    response = client.get(printable)
+    assert response["Content-Type"] == "application/pdf"
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    text = " ".join(page_texts(reader))
+    assert "Urząd Miejski w Koronowie" in text
+    assert survey.current_version.code in text
+    assert client.get(printable).content == response.content
+    assert len(renders) == 1  # the second download came from the cache

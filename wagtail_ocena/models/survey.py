@@ -40,6 +40,14 @@ class SurveyPage(RoutablePageMixin, Page):
         default=defaults.default_privacy_notice,
         help_text=_("Klauzula informacyjna, shown under the questionnaire."),
     )
+    offer_printable = models.BooleanField(
+        _("offer the questionnaire to print"),
+        default=False,
+        help_text=_(
+            "Show residents a link to the printable questionnaire (PDF), to fill in by hand "
+            "and hand in at the office."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -54,6 +62,7 @@ class SurveyPage(RoutablePageMixin, Page):
         FieldPanel("questions"),
         FieldPanel("thank_you_text"),
         FieldPanel("privacy_notice"),
+        FieldPanel("offer_printable"),
     ]
 
     subpage_types = []
@@ -77,6 +86,12 @@ class SurveyPage(RoutablePageMixin, Page):
         from ..views.public import thank_you
 
         return thank_you(request, self)
+
+    @path("do-wydruku/", name="printable")
+    def printable(self, request):
+        from ..views.public import printable_questionnaire
+
+        return printable_questionnaire(request, self)
 
     def serve_preview(self, request, mode_name):
         from ..views.public import survey_form, thank_you

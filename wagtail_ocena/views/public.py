@@ -1,6 +1,7 @@
 """Public views: the resident's questionnaire and its thank-you page."""
 
-from django.http import HttpResponseRedirect
+from django.core.cache import caches
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
@@ -8,6 +9,7 @@ from ..choices import Channel
 from ..conf import get_setting
 from ..forms import SurveyResponseForm
 from ..models import Department, OfficeSettings, SurveyResponse, SurveyVersion
+from ..printing import render_questionnaire_pdf
 from ..protection import (
     HONEYPOT_FIELD,
     TOKEN_FIELD,
@@ -136,6 +138,27 @@ def thank_you(request, page):
     survey = SurveyContext(request, page)
     home_url = survey.site.root_page.get_url(request) if survey.site else None
     return survey.render(page.thank_you_template, {"home_url": home_url})
+
+
+# Rendering takes a fifth of a second: on a public URL it is cached, so that reloading it
+# costs nothing. Changes to the office data show within this time.
+PRINTABLE_CACHE_SECONDS = 10 * 60
+
+
+def printable_questionnaire(request, page):
+    """The printable questionnaire for residents, if the editor offers it."""
+    version, site = page.current_version, page.get_site()
+    if not page.offer_printable or version is None or site is None:
+        raise Http404
+    cache = caches[get_setting("CACHE")]
+    key = f"wagtail_ocena:printable:{site.pk}:{version.pk}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_questionnaire_pdf(version, OfficeSettings.of(site), page.get_full_url(request))
+        cache.set(key, pdf, PRINTABLE_CACHE_SECONDS)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ankieta-{version.code}.pdf"'
+    return response
 
 
 def csrf_failure(request, reason=""):

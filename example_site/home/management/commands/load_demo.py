@@ -130,7 +130,11 @@ class Command(BaseCommand):
         survey = SurveyPage.objects.child_of(home).first()
         if survey is None:
             survey = home.add_child(
-                instance=SurveyPage(title="Ankieta badania satysfakcji Klienta", slug="ankieta")
+                instance=SurveyPage(
+                    title="Ankieta badania satysfakcji Klienta",
+                    slug="ankieta",
+                    offer_printable=True,
+                )
             )
             survey.save_revision().publish()
         return survey
