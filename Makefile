@@ -42,6 +42,7 @@ test-postgres: install
 # Translate new entries in wagtail_ocena/locale/pl/LC_MESSAGES/django.po between the two steps.
 messages: install
 	cd wagtail_ocena && ../$(BIN)/python ../manage.py makemessages -l pl -l en --no-location --no-obsolete
+	$(BIN)/python scripts/fill-english-catalog
 	cd wagtail_ocena && ../$(BIN)/python ../manage.py compilemessages
 
 lint: install

@@ -19,12 +19,18 @@ def test_polish_catalog_is_compiled():
 
 
 def test_english_catalog_holds_the_same_messages():
-    """English is the source language: its catalog lists every message, untranslated."""
+    """English is the source language: its catalog lists every message as itself."""
     pl = polib.pofile(LOCALE / "pl" / "LC_MESSAGES" / "django.po")
     en = polib.pofile(LOCALE / "en" / "LC_MESSAGES" / "django.po")
 
     assert len(pl) > 100
     assert {entry.msgid for entry in en} == {entry.msgid for entry in pl}
+    assert en.untranslated_entries() == [] and en.fuzzy_entries() == []
+    for entry in en:
+        if entry.msgid_plural:
+            assert entry.msgstr_plural == {0: entry.msgid, 1: entry.msgid_plural}
+        else:
+            assert entry.msgstr == entry.msgid
     assert (LOCALE / "en" / "LC_MESSAGES" / "django.mo").exists()
 
 
