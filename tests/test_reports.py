@@ -876,7 +876,9 @@ def test_every_office_answering_through_an_alias_gets_its_report(
     records = GeneratedReport.objects.order_by("site_id")
     assert [r.site for r in records] == [march.get_site(), other_site]
     assert {r.replaced_version for r in records} == {old_version}
-    assert response.content.decode().count("Otwórz raport") == 2
+    html = response.content.decode()
+    assert html.count("Otwórz raport") == 2
+    assert "w urzędzie Urząd Gminy Sicienko." in html
 
 
 def test_an_editor_without_report_permission_gets_no_link(march, django_user_model):

@@ -17,7 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import GeneratedReport, ReportFormat, ReportReason, ReportStatus, SurveyResponse
+from .models import (
+    GeneratedReport,
+    OfficeSettings,
+    ReportFormat,
+    ReportReason,
+    ReportStatus,
+    SurveyResponse,
+)
 from .permissions import VIEW, may
 from .reports.archive import generate
 from .reports.compute import ReportFilters
@@ -107,7 +114,7 @@ def _tell_editor(request, records):
         text = _(
             "Before the questions changed, the report of the results of version %(code)s "
             "in %(office)s was archived."
-        ) % {"code": record.replaced_version.code, "office": record.site}
+        ) % {"code": record.replaced_version.code, "office": OfficeSettings.of(record.site).name}
         buttons = []
         if may(request.user, VIEW, record.site, model=GeneratedReport):
             buttons.append(
@@ -136,8 +143,10 @@ def on_published(page, user=None, revision=None):
 
 def warn_if_not_in_effect(request, page):
     """On the edit page: the live questions are not answered yet (§5 report failed)."""
+    if request.method != "GET":
+        return
     live = type(page).objects.filter(pk=page.pk, live=True).first()  # the live content
-    if request.method == "GET" and live is not None and live.questions_changed():
+    if live is not None and live.questions_changed():
         messages.warning(
             request,
             _(
