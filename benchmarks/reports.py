@@ -264,6 +264,7 @@ def query_plans():
         DailyOfficeAnswerCount,
         DailyResponseCount,
     )
+    from wagtail_ocena.reports.compute import ReportFilters, newest_comments
 
     period = year()
     site = office_site()
@@ -283,6 +284,7 @@ def query_plans():
             .order_by()
         )
         plans[model.__name__] = queryset.explain()
+    plans["comments shown"] = newest_comments(site, period, ReportFilters()).explain()
     return {"vendor": connection.vendor, "plans": plans}
 
 

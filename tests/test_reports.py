@@ -278,6 +278,21 @@ def test_period_presets():
     )
 
 
+def test_the_report_shows_the_newest_comments_within_the_limit(survey, office, monkeypatch):
+    monkeypatch.setattr("wagtail_ocena.reports.compute.COMMENT_LIMIT", 2)
+    for day, channel in ((5, Channel.ELECTRONIC), (12, Channel.ELECTRONIC), (25, Channel.PAPER)):
+        answer(survey, day, channel, uwagi=f"Uwaga z dnia {day}.")
+    answer(survey, 28)
+
+    report = build_report(survey.get_site(), MARCH)
+    electronic = build_report(survey.get_site(), MARCH, ReportFilters(channel=Channel.ELECTRONIC))
+
+    assert report.comments_total == 3
+    assert [c.text for c in report.comments] == ["Uwaga z dnia 25.", "Uwaga z dnia 12."]
+    assert electronic.comments_total == 2
+    assert [c.text for c in electronic.comments] == ["Uwaga z dnia 12.", "Uwaga z dnia 5."]
+
+
 @pytest.mark.parametrize(
     "period, previous",
     [
