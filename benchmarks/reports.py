@@ -17,6 +17,12 @@ With DATABASE_URL pointing at PostgreSQL, each size gets its own database on tha
 otherwise an SQLite file in a temporary directory. ``report`` and ``forms`` run ``--repeat``
 times (3), alternating; their median and first run are printed. Query plans of the
 report's main queries are printed for each size.
+
+Seeding a million responses takes about 20 minutes. To seed two databases at once and time
+them one after the other, so that no measurement shares the processors:
+
+    .venv/bin/python benchmarks/reports.py --sizes 1000000 --seed-only   # prints the URL
+    .venv/bin/python benchmarks/reports.py --database-url URL            # measures it
 """
 
 import argparse
@@ -343,16 +349,24 @@ def main():
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--child", dest="step")
     parser.add_argument("--count", type=int, default=0)
-    parser.add_argument("--database-url")
+    parser.add_argument("--database-url", help="Measure this seeded database (from --seed-only).")
     parser.add_argument(
         "--repeat",
         type=int,
         default=3,
         help="Runs of the report and forms steps, alternating (the others run once).",
     )
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="Seed the databases, print their URLs and stop (to measure later with --database-url).",
+    )
     args = parser.parse_args()
     if args.step:
         return child(args)
+    if args.database_url:
+        measure(args.database_url, args.repeat)
+        return
 
     for size in [int(s) for s in args.sizes.split(",")]:
         url = database_for(size)
@@ -360,33 +374,40 @@ def main():
         print(f"\n(database: {url})", end="")
         print(
             f"\n== N = {size:,} responses ({url.split(':')[0]}): seeded in {seeded['seconds']:.0f} s, "
-            f"daily counts rebuilt in {seeded['count_rebuild_seconds']:.1f} s"
+            f"daily counts rebuilt in {seeded['count_rebuild_seconds']:.1f} s",
+            flush=True,
         )
-        runs = {step: [] for step in STEPS}
-        for _ in range(max(1, args.repeat)):
-            for step in REPEATED:
-                runs[step].append(run_child(url, step))
-        for step in STEPS:
-            if not runs[step]:
-                runs[step].append(run_child(url, step))
-        for step in STEPS:
-            seconds = [run["seconds"] for run in runs[step]]
-            result = runs[step][0]
-            detail = ", ".join(
-                f"{k}={v}" for k, v in result.items() if k not in ("seconds", "max_rss_mb")
-            )
-            peak = max(run["max_rss_mb"] for run in runs[step])
-            timing = f"{statistics.median(seconds):8.2f} s"
-            if len(seconds) > 1:
-                timing += f" (median of {len(seconds)}; first {seconds[0]:.2f} s)"
-            print(f"{step:7} {timing}   peak {peak:6.0f} MB   {detail}")
-        speedup = statistics.median(r["seconds"] for r in runs["forms"]) / statistics.median(
-            r["seconds"] for r in runs["report"]
+        if not args.seed_only:
+            measure(url, args.repeat)
+
+
+def measure(url, repeat):
+    """Time every step on a seeded database and print the results and query plans."""
+    runs = {step: [] for step in STEPS}
+    for _ in range(max(1, repeat)):
+        for step in REPEATED:
+            runs[step].append(run_child(url, step))
+    for step in STEPS:
+        if not runs[step]:
+            runs[step].append(run_child(url, step))
+    for step in STEPS:
+        seconds = [run["seconds"] for run in runs[step]]
+        result = runs[step][0]
+        detail = ", ".join(
+            f"{k}={v}" for k, v in result.items() if k not in ("seconds", "max_rss_mb")
         )
-        print(f"report structure vs form submissions (medians): {speedup:.1f}x as fast")
-        plans = run_child(url, "plans")
-        for name, plan in plans["plans"].items():
-            print(f"plan ({plans['vendor']}) {name}: {' | '.join(plan.splitlines())}")
+        peak = max(run["max_rss_mb"] for run in runs[step])
+        timing = f"{statistics.median(seconds):8.2f} s"
+        if len(seconds) > 1:
+            timing += f" (median of {len(seconds)}; first {seconds[0]:.2f} s)"
+        print(f"{step:7} {timing}   peak {peak:6.0f} MB   {detail}")
+    speedup = statistics.median(r["seconds"] for r in runs["forms"]) / statistics.median(
+        r["seconds"] for r in runs["report"]
+    )
+    print(f"report structure vs form submissions (medians): {speedup:.1f}x as fast")
+    plans = run_child(url, "plans")
+    for name, plan in plans["plans"].items():
+        print(f"plan ({plans['vendor']}) {name}: {' | '.join(plan.splitlines())}")
 
 
 if __name__ == "__main__":

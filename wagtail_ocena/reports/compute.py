@@ -528,14 +528,17 @@ def answers_in(site, period, filters):
     return Answer.objects.filter(**_scope(site, period, filters, prefix="response__"))
 
 
-def comments_queryset(site, period, filters):
-    """The open comments of the period, newest first."""
+def _newest_first(answers):
     return (
-        answers_in(site, period, filters)
-        .filter(question__kind=QuestionKind.OPEN_TEXT)
+        answers.filter(question__kind=QuestionKind.OPEN_TEXT)
         .exclude(text="")
         .order_by("-response__submitted_on", "question__position", "pk")
     )
+
+
+def comments_queryset(site, period, filters):
+    """The open comments of the period, newest first."""
+    return _newest_first(answers_in(site, period, filters))
 
 
 def newest_comments(site, period, filters):
@@ -549,11 +552,9 @@ def newest_comments(site, period, filters):
         .order_by("-submitted_on", "-pk")
         .values("pk")[:COMMENT_LIMIT]
     )
-    return (
-        comments_queryset(site, period, filters)
-        .filter(response__in=newest)
-        .values_list("response__submitted_on", "text")[:COMMENT_LIMIT]
-    )
+    return _newest_first(Answer.objects.filter(response__in=newest)).values_list(
+        "response__submitted_on", "text"
+    )[:COMMENT_LIMIT]
 
 
 def _comments(report, site, period, filters):
