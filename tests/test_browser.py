@@ -266,8 +266,11 @@ PROFILE_KEYS = ["1", "3", "2", "1"]
 def test_administrator_types_in_five_sheets_with_the_keyboard_only(browser, server):
     page = browser.new_page(viewport=DESKTOP)
     page.goto(server.url + "/admin/login/")
+    # The browser applies autofocus at its next rendering step, which may come after "load".
+    page.wait_for_function("document.activeElement.id === 'id_username'", timeout=10000)
     page.keyboard.type("admin")
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_password"
     page.keyboard.type("admin")
     page.keyboard.press("Enter")
     page.wait_for_url(server.url + "/admin/")
