@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from wagtail_ocena.models import Answer, SurveyPage, SurveyResponse
-from wagtail_ocena.protection import HONEYPOT_FIELD, TOKEN_FIELD
+from wagtail_ocena.protection import HONEYPOT_FIELD, TOKEN_FIELD, FormToken
 
 from .conftest import form_token, valid_answers
 
@@ -23,6 +23,14 @@ def error_summary(response):
     match = re.search(r'<div class="ocena-error-summary".*?</div>', html, re.S)
     assert match, "the page has no error summary"
     return match.group(0)
+
+
+def rendered_token(response, page):
+    """The token of the re-rendered form, by content: its signature's timestamp is new."""
+    html = response.content.decode()
+    match = re.search(rf'name="{TOKEN_FIELD}" value="([^"]*)"', html)
+    assert match, "the page has no form token"
+    return FormToken.read(match.group(1), page)
 
 
 def test_missing_required_answer(client, survey):
@@ -298,7 +306,7 @@ def test_too_fast_submission_keeps_answers_and_token(client, survey, settings):
 
     assert response.status_code == 400
     assert "szybciej, niż da się" in error_summary(response)
-    assert f'value="{token}"' in response.content.decode()
+    assert rendered_token(response, survey) == FormToken.read(token, survey)
     assert_nothing_saved()
 
 
@@ -330,7 +338,9 @@ def test_expired_form(client, survey, settings):
 
     assert response.status_code == 400
     assert "wygasła" in error_summary(response)
-    assert f'value="{token}"' not in response.content.decode()
+    expired, fresh = FormToken.read(token, survey), rendered_token(response, survey)
+    assert fresh.nonce != expired.nonce
+    assert fresh.issued_at >= expired.issued_at + 3601
     assert_nothing_saved()
 
 
