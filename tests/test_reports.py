@@ -107,13 +107,56 @@ def test_departments_below_the_minimum_are_hidden(march, settings):
     assert rows["Podatki i opłaty lokalne"].hidden
     assert rows["Urząd Stanu Cywilnego"].hidden
 
-    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 2
     rows = {row.name: row for row in build_report(march.get_site(), MARCH).departments}
     taxes = rows["Podatki i opłaty lokalne"]
     assert not taxes.hidden
     # waiting 4, 2 (n/a left out) and three overall 4s: 4 of 5 positive
     assert taxes.rating.satisfaction_index == pytest.approx(80.0)
+    assert not rows["Urząd Stanu Cywilnego"].hidden
+
+    # Taxes alone could be shown, but 5 − 3 would give the hidden 2 of USC away.
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3
+    rows = {row.name: row for row in build_report(march.get_site(), MARCH).departments}
+    assert rows["Podatki i opłaty lokalne"].hidden
     assert rows["Urząd Stanu Cywilnego"].hidden
+
+
+def test_the_smallest_other_departments_are_hidden_with_a_small_one(march, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3
+    usc, taxes, other = site_departments(march.get_site())
+    for day in range(4, 9):
+        answer(march, day, Channel.ELECTRONIC, other)
+
+    report = build_report(march.get_site(), MARCH)
+
+    # USC (2) is below the minimum; taxes (3), the smallest of the rest, hides with it.
+    assert [(row.name, row.hidden) for row in report.departments] == [
+        ("Inne", False),
+        ("Podatki i opłaty lokalne", True),
+        ("Urząd Stanu Cywilnego", True),
+    ]
+    assert report.hidden_departments == {usc.pk, taxes.pk}
+
+
+def test_months_of_one_departments_report_are_cells(survey, office, settings):
+    usc = site_departments(survey.get_site())[0]
+    days = [(1, day) for day in range(5, 11)] + [(2, day) for day in range(3, 8)] + [(3, 4)]
+    for month, day in days:
+        record_response(
+            survey,
+            {"wydzial": usc, "ogolna-ocena": "3" if month == 1 else "5"},
+            submitted_on=datetime.date(2026, month, day),
+        )
+    quarter = Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
+
+    months = build_report(survey.get_site(), quarter, ReportFilters(department=usc)).months
+    whole_office = build_report(survey.get_site(), quarter).months
+
+    # March's one is below 5; February's five, the smaller of the rest, hides with it, or
+    # the quarter's figures minus January's would give March away.
+    assert [(m.total, m.satisfaction_index) for m in months] == [(6, 0.0), (5, None), (1, None)]
+    assert [m.satisfaction_index for m in whole_office] == [0.0, 100.0, 100.0]
 
 
 def test_filters_narrow_every_figure(march, settings):
@@ -373,6 +416,8 @@ def test_the_report_is_shown_in_the_admin(clerk_client, march, site):
     assert "Czas oczekiwania na obsługę" in html
     assert "3,75 [" in html
     assert "75,0%" in html
+    # The overall index, 800/9 = 88.888…, is rounded, not cut off.
+    assert "88,9%" in html and "88,8%" not in html
     assert "<svg" in html and 'role="img"' in html
     assert "Za mało krzeseł." in html
 
@@ -514,6 +559,9 @@ def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
     pasted.answers.filter(question__key="uwagi").update(text="Za\x0bmało\x1bmiejsca")
     hidden = record_response(survey, {"uwagi": "x"}, submitted_on=datetime.date(2026, 3, 8))
     hidden.answers.filter(question__key="uwagi").update(text="\x01=HYPERLINK(1)")
+    other = site_departments(site)[2]
+    for day in range(10, 16):
+        answer(survey, day, Channel.ELECTRONIC, other)
     archive(clerk_client, site, "xlsx")
     record = GeneratedReport.objects.get()
     workbook = openpyxl.load_workbook(record.file.path)
@@ -544,11 +592,11 @@ def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
     assert "Zamałomiejsca" in comments
     assert "'=HYPERLINK(1)" in comments
     raw = list(workbook["Odpowiedzi"].iter_rows(values_only=True))
-    assert len(raw) == 1 + 8
-    # USC has 5 questionnaires now; no raw row names the 3 of the taxes department.
+    assert len(raw) == 1 + 14
+    # Taxes (3) is below 5 and USC (5) hides with it; no raw row names either of them.
     departments = [row[2] for row in raw[1:]]
-    assert departments.count("Urząd Stanu Cywilnego") == 5
-    assert departments.count("ukryty (mniej niż 5)") == 3
+    assert departments.count("Inne") == 6
+    assert departments.count("ukryty (ochrona anonimowości)") == 8
 
 
 def test_csv_export_of_raw_responses(clerk_client, march, site, survey):

@@ -6,6 +6,8 @@ Every chart is an image with a text alternative (``role="img"`` and a title); th
 shows the same figures in a table next to it.
 """
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -18,8 +20,17 @@ TEXT_ON = {1: "#ffffff", 2: "#000000", 3: "#000000", 4: "#000000", 5: "#ffffff"}
 LINE = "#08519c"
 
 
+def rounded(value, digits):
+    """``value`` to ``digits`` places, half up, in the active locale's format.
+
+    number_format() cuts a float's digits off: 88.89 would print as 88,8.
+    """
+    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    return number_format(exact, digits)
+
+
 def _percent(value, digits=0):
-    return number_format(value, digits) + "%"
+    return rounded(value, digits) + "%"
 
 
 def distribution_bar(stats, width=300, height=20):
@@ -115,7 +126,7 @@ def trend_chart(months, width=640, height=220):
                     date_format(month.month, "m.y"),
                 )
             )
-        index = month.rating.satisfaction_index
+        index = month.satisfaction_index
         if index is None:
             runs.append(points)
             points = []

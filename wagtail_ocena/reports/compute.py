@@ -61,7 +61,9 @@ WITHHELD_NOTE = _(
 )
 ANONYMITY_NOTE = _(
     "To protect respondents' anonymity, figures of a department with fewer than "
-    "%(minimum)s responses in the period are not shown."
+    "%(minimum)s responses in the period are not shown, nor those of the smallest other "
+    "departments where the totals would give the hidden ones away; in one department's "
+    "report the same holds for its months."
 )
 
 
@@ -164,11 +166,15 @@ class MonthResult:
     month: object
     electronic: int
     paper: int
-    rating: RatingStats
+    rating: RatingStats | None  # None when hidden for anonymity (one department's report)
 
     @property
     def total(self):
         return self.electronic + self.paper
+
+    @property
+    def satisfaction_index(self):
+        return self.rating.satisfaction_index if self.rating is not None else None
 
 
 @dataclass
@@ -497,6 +503,10 @@ def _months(report, responses, months_rating):
         )
         for month in report.period.months()
     ]
+    if report.filters.department:
+        # In one department's report each month is a department cell.
+        for month in _cells_to_hide(report.months, report.minimum_group, lambda m: m.total):
+            month.rating = None
 
 
 def _departments(report, site, responses, department_rating, minimum):
@@ -505,11 +515,35 @@ def _departments(report, site, responses, department_rating, minimum):
         counts[department] += total
     names = {d.pk: d.name for d in Department.objects.for_site(site)}
     names[NO_DEPARTMENT] = str(_("Department not given"))
-    rows = []
-    for department, total in counts.items():
-        rating = _rating(department_rating.get(department, {})) if total >= minimum else None
-        rows.append(DepartmentResult(department, names.get(department, "?"), total, rating))
-    report.departments = sorted(rows, key=lambda row: (-row.responses, row.name))
+    rows = [
+        DepartmentResult(
+            department,
+            names.get(department, "?"),
+            total,
+            _rating(department_rating.get(department, {})),
+        )
+        for department, total in counts.items()
+    ]
+    for row in _cells_to_hide(rows, minimum, lambda row: row.responses):
+        row.rating = None
+    # Hidden rows last and by name: their order must not tell their sizes apart.
+    report.departments = sorted(
+        rows, key=lambda row: (row.hidden, 0 if row.hidden else -row.responses, row.name)
+    )
+
+
+def _cells_to_hide(cells, minimum, size):
+    """The cells whose figures a report may not show, given each cell's number of responses.
+
+    Those below the minimum, and then the smallest others until the hidden ones add up to
+    the minimum: the report's totals minus the cells shown give the hidden ones' sum away.
+    """
+    sized = sorted((cell for cell in cells if size(cell)), key=size)
+    hidden = [cell for cell in sized if size(cell) < minimum]
+    shown = [cell for cell in sized if size(cell) >= minimum]
+    while shown and 0 < sum(size(cell) for cell in hidden) < minimum:
+        hidden.append(shown.pop(0))
+    return hidden
 
 
 def _scope(site, period, filters, prefix=""):

@@ -77,7 +77,7 @@ def raw_rows(report):
     """A header, then one row per response: date, channel, department, version, answers."""
     columns = _raw_questions(report)
     hidden = report.hidden_departments
-    hidden_label = _("hidden (fewer than %(minimum)s)") % {"minimum": report.minimum_group}
+    hidden_label = _("hidden (anonymity)")
     departments = {
         d.pk: hidden_label if d.pk in hidden else d.name
         for d in Department.objects.for_site(report.office.site)
@@ -157,7 +157,7 @@ def write_xlsx(report, output):
         _("Months"),
         [_("Month"), _("electronic"), _("paper"), _("total"), _("Satisfaction index (%)")],
         (
-            [m.month, m.electronic, m.paper, m.total, _round(m.rating.satisfaction_index)]
+            [m.month, m.electronic, m.paper, m.total, _round(m.satisfaction_index)]
             for m in report.months
         ),
     )

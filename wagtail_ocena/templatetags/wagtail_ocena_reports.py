@@ -1,7 +1,6 @@
 """Template tags drawing a report's charts and formatting its figures."""
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 
 from ..reports import charts
@@ -31,14 +30,14 @@ def percent(value, digits=1):
     """A share in percent, "–" when there is nothing to divide."""
     if value is None:
         return "–"
-    return number_format(value, int(digits)) + "%"
+    return charts.rounded(value, int(digits)) + "%"
 
 
 @register.filter
 def decimal(value, digits=2):
     if value is None:
         return "–"
-    return number_format(value, int(digits))
+    return charts.rounded(value, int(digits))
 
 
 @register.filter
@@ -46,8 +45,10 @@ def signed(value, digits=1):
     """A change with its sign: +3,2 or −1,5."""
     if value is None:
         return "–"
-    formatted = number_format(abs(value), int(digits))
-    return ("+" if value > 0 else "−" if value < 0 else "±") + formatted
+    formatted = charts.rounded(abs(value), int(digits))
+    if not formatted.strip("0,."):
+        return "±" + formatted
+    return ("+" if value > 0 else "−") + formatted
 
 
 @register.filter
