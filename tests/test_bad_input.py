@@ -134,6 +134,7 @@ def test_inactive_department(client, survey, office):
     response = client.post(survey.url, valid_answers(survey, **{"q-wydzial": str(department.pk)}))
 
     assert response.status_code == 400
+    assert "Wybierz jeden z wymienionych wydziałów urzędu." in error_summary(response)
     assert_nothing_saved()
 
 
@@ -238,6 +239,7 @@ def test_free_text_with_a_null_character(client, survey):
     response = client.post(survey.url, valid_answers(survey, **{"q-uwagi": "abc\x00def"}))
 
     assert response.status_code == 400
+    assert "Znaki null są niedozwolone." in error_summary(response)
     assert_nothing_saved()
 
 
@@ -294,8 +296,12 @@ def test_replayed_submission_is_saved_once(client, survey):
     replay = client.post(survey.url, data)
 
     assert replay.status_code == 303
-    assert replay["Location"] == survey.get_thank_you_url()
+    assert replay["Location"] == survey.get_thank_you_url() + "?ponownie"
+    page = client.get(replay["Location"]).content.decode()
+    assert "Ta ankieta została już wysłana." in page
     assert SurveyResponse.objects.count() == 1
+    first_time = client.get(survey.get_thank_you_url()).content.decode()
+    assert "została już wysłana" not in first_time
 
 
 def test_too_fast_submission_keeps_answers_and_token(client, survey, settings):
@@ -407,6 +413,7 @@ def test_unpublished_survey_cannot_be_seen_or_answered(client, survey):
     response = client.post("/ankieta/", data)
 
     assert response.status_code == 404
+    assert "nie jest opublikowana" in response.content.decode()
     assert_nothing_saved()
 
 

@@ -3,16 +3,24 @@
 import datetime
 import json
 import re
+import uuid
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
-from wagtail.models import GroupSitePermission, ModelLogEntry
+from wagtail.models import GroupSitePermission, ModelLogEntry, Site
 
+from example_site.home.models import HomePage
 from wagtail_ocena.choices import Channel
 from wagtail_ocena.models import Answer, Department, SurveyPage, SurveyResponse
 
-from .conftest import ADMINISTRATORS, logged_in, record_response
+from .conftest import (
+    ADMINISTRATORS,
+    logged_in,
+    make_office,
+    publish_survey,
+    record_response,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +128,35 @@ def test_the_same_batch_and_sheet_number_twice_is_refused(clerk_client, survey, 
     assert "Arkusz nr 1 z partii „skrzynka BOI, marzec 2026” został już wprowadzony" in html
     assert "Anna Nowak" in html
     assert SurveyResponse.objects.count() == 1
+    # The cursor goes to the sheet number to correct, not to the first question.
+    assert re.search(r'<input[^>]*name="sheet_number"[^>]*autofocus', html)
+    assert html.count("autofocus") == 1
+
+
+def test_an_answer_to_correct_gets_the_cursor(clerk_client, survey, site):
+    response = clerk_client.post(entry_url(site), sheet_data(survey, **{"q-ogolna-ocena": "7"}))
+
+    html = response.content.decode()
+    assert re.search(r'<input[^>]*id="id_q-ogolna-ocena_0"[^>]*autofocus', html)
+    assert html.count("autofocus") == 1
+
+
+def test_a_busy_database_keeps_the_typed_sheet(clerk_client, survey, site, monkeypatch):
+    from django.db import OperationalError
+
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(type(SurveyResponse.objects), "record", busy)
+
+    response = clerk_client.post(entry_url(site), sheet_data(survey))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Baza danych była zajęta i niczego nie zapisano. Zapisz ponownie." in html
+    assert "Prosimy o więcej krzeseł." in html
+    assert SurveyResponse.objects.count() == 0
+    assert Answer.objects.count() == 0
 
 
 def test_the_same_sheet_number_in_another_batch_is_fine(clerk_client, survey, site):
@@ -345,13 +382,18 @@ ADMIN_URLS = [
     "/admin/ocena/responses/{response}/delete/",
     "/admin/wagtail_ocena/surveyresponse/",
     "/admin/wagtail_ocena/surveyresponse/inspect/{response}/",
+    # A response that does not exist: refused as well, not "not found".
+    "/admin/ocena/responses/{unknown}/correct/",
+    "/admin/ocena/responses/{unknown}/delete/",
+    "/admin/wagtail_ocena/surveyresponse/inspect/{unknown}/",
+    "/admin/wagtail_ocena/surveyresponse/history/{unknown}/",
 ]
 
 
 @pytest.mark.parametrize("url", ADMIN_URLS)
 def test_users_without_permission_are_refused(editor_client, survey, site, url):
     saved = record_response(survey, channel=Channel.PAPER, batch="b", sheet_number=1)
-    url = url.format(site=site.pk, survey=survey.pk, response=saved.pk)
+    url = url.format(site=site.pk, survey=survey.pk, response=saved.pk, unknown=uuid.uuid4())
 
     for method in (editor_client.get, editor_client.post):
         response = method(url)
@@ -407,6 +449,28 @@ def test_a_clerk_of_one_office_works_only_there(
     # Without the delete permission there is no delete button, and the view refuses.
     assert "/delete/" not in listing
     assert local_clerk_client.post(f"/admin/ocena/responses/{mine.pk}/delete/").status_code == 403
+
+
+def test_an_office_inside_another_offices_tree_keeps_its_own_surveys(
+    local_clerk_client, survey, site, home
+):
+    """A county site at / with a gmina's site rooted at /gmina/: two offices, one tree."""
+    nested_home = home.add_child(instance=HomePage(title="Urząd Gminy Dobrcz", slug="dobrcz"))
+    nested_site = Site.objects.create(hostname="dobrcz.example", root_page=nested_home)
+    make_office(nested_site, "Urząd Gminy Dobrcz", ["Sekretariat"])
+    nested_survey = publish_survey(nested_home, slug="ankieta-dobrcz")
+
+    form = local_clerk_client.get(entry_url(site)).content.decode()
+    offices = local_clerk_client.get("/admin/ocena/printable/").content.decode()
+    wrong_version = local_clerk_client.post(
+        entry_url(site), sheet_data(survey, version=str(nested_survey.current_version.pk))
+    )
+
+    assert nested_survey.current_version.code not in form
+    assert f"/admin/ocena/printable/{survey.pk}/" in offices
+    assert f"/admin/ocena/printable/{nested_survey.pk}/" not in offices
+    assert "Wybierz wersję ankiety tego urzędu." in wrong_version.content.decode()
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_office_permissions_are_given_in_the_group_editor(admin_client, site):

@@ -3,6 +3,7 @@
 import datetime
 import io
 import math
+import uuid
 
 import openpyxl
 import pypdf
@@ -671,6 +672,11 @@ REPORT_URLS = [
     "/admin/ocena/archive/{report}/file/",
     "/admin/ocena/archive/{report}/delete/",
     "/admin/wagtail_ocena/generatedreport/",
+    # A report that does not exist: refused as well, not "not found".
+    "/admin/ocena/archive/{unknown}/",
+    "/admin/ocena/archive/{unknown}/file/",
+    "/admin/ocena/archive/{unknown}/delete/",
+    "/admin/wagtail_ocena/generatedreport/history/{unknown}/",
 ]
 
 
@@ -679,7 +685,7 @@ def test_users_without_report_permission_are_refused(
     editor_client, clerk_client, march, site, url, archive
 ):
     archive(clerk_client, site, "pdf")
-    url = url.format(site=site.pk, report=GeneratedReport.objects.get().pk)
+    url = url.format(site=site.pk, report=GeneratedReport.objects.get().pk, unknown=uuid.uuid4())
 
     response = editor_client.get(url)
 
@@ -690,6 +696,33 @@ def test_users_without_report_permission_are_refused(
         ).status_code
         == 403
     )
+
+
+def test_whoever_generates_a_report_gets_its_file(
+    clerk_client, march, site, django_user_model, archive
+):
+    from django.contrib.auth.models import Permission
+
+    archive(clerk_client, site, "pdf")
+    someone_elses = GeneratedReport.objects.get()
+    user = django_user_model.objects.create_user("generuje", password="x")
+    for codename in ("access_admin", "generate_generatedreport"):
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    client = logged_in(user)
+
+    response = archive(client, site, "pdf")
+    mine = GeneratedReport.objects.get(created_by=user)
+
+    assert response["Location"] == f"/admin/ocena/archive/{mine.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert f"/admin/ocena/archive/{mine.pk}/file/" in page
+    # No link to the archive listing, which takes the right to read archived reports.
+    assert "/admin/wagtail_ocena/generatedreport/" not in page
+    pdf = client.get(f"/admin/ocena/archive/{mine.pk}/file/")
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert client.get(f"/admin/ocena/archive/{someone_elses.pk}/").status_code == 403
+    assert client.get(f"/admin/ocena/archive/{someone_elses.pk}/file/").status_code == 403
+    assert client.get("/admin/wagtail_ocena/generatedreport/").status_code == 403
 
 
 def test_a_clerk_of_one_office_gets_no_report_of_another(

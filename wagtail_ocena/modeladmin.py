@@ -171,7 +171,41 @@ class ResponseButtonHelper(ButtonHelper):
         }
 
 
-class SurveyResponseAdmin(ModelAdmin):
+class OfficeModelAdmin(ModelAdmin):
+    """modeladmin looks an object up before any permission check: without this, a user who
+    may not see the listing would learn from 404 or 403 which ids exist."""
+
+    def refused(self, request):
+        return not self.permission_helper.user_can_list(request.user)
+
+    def inspect_view(self, request, instance_pk):
+        return (
+            forbidden(request)
+            if self.refused(request)
+            else super().inspect_view(request, instance_pk)
+        )
+
+    def history_view(self, request, instance_pk):
+        return (
+            forbidden(request)
+            if self.refused(request)
+            else super().history_view(request, instance_pk)
+        )
+
+    def edit_view(self, request, instance_pk):
+        return (
+            forbidden(request) if self.refused(request) else super().edit_view(request, instance_pk)
+        )
+
+    def delete_view(self, request, instance_pk):
+        return (
+            forbidden(request)
+            if self.refused(request)
+            else super().delete_view(request, instance_pk)
+        )
+
+
+class SurveyResponseAdmin(OfficeModelAdmin):
     model = SurveyResponse
     menu_label = _("Completed questionnaires")
     menu_icon = "list-ul"
@@ -280,7 +314,7 @@ class ReportIndexView(RefusedWith403, IndexView):
         return super().dispatch(request, *args, **kwargs)
 
 
-class GeneratedReportAdmin(ModelAdmin):
+class GeneratedReportAdmin(OfficeModelAdmin):
     model = GeneratedReport
     menu_label = _("Report archive")
     menu_icon = "doc-full"
@@ -319,3 +353,25 @@ class GeneratedReportAdmin(ModelAdmin):
 
 
 reports_admin = GeneratedReportAdmin()
+
+
+def register():
+    """Register the listings' URLs with Wagtail (from ``wagtail_hooks``)."""
+    responses_admin.register_with_wagtail()
+    reports_admin.register_with_wagtail()
+
+
+def responses_menu_item():
+    return responses_admin.get_menu_item()
+
+
+def reports_menu_item():
+    return reports_admin.get_menu_item()
+
+
+def responses_listing_url():
+    return responses_admin.url_helper.index_url
+
+
+def reports_listing_url():
+    return reports_admin.url_helper.index_url

@@ -9,9 +9,8 @@ from wagtail.models import Site
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from . import before_change, menu, permissions
+from . import before_change, menu, modeladmin, permissions
 from .actions import DeleteSiteAction
-from .modeladmin import reports_admin, responses_admin
 from .models import GeneratedReport, SurveyPage, SurveyResponse
 from .views.paper import LOG_CORRECT, LOG_DELETE, LOG_ENTER
 from .views.reports import LOG_REPORT_DELETE
@@ -20,8 +19,7 @@ from .viewsets import survey_admin_viewset, survey_banner_viewset
 register_permission_policy(SurveyResponse, permissions.response_permission_policy)
 register_permission_policy(GeneratedReport, permissions.report_permission_policy)
 register_snippet(survey_banner_viewset)
-responses_admin.register_with_wagtail()
-reports_admin.register_with_wagtail()
+modeladmin.register()
 
 
 @hooks.register("register_admin_viewset")
@@ -46,7 +44,7 @@ def register_printable_menu_item():
 
 @hooks.register("register_ocena_menu_item")
 def register_responses_menu_item():
-    return responses_admin.get_menu_item()
+    return modeladmin.responses_menu_item()
 
 
 @hooks.register("register_ocena_menu_item")
@@ -56,7 +54,7 @@ def register_report_menu_item():
 
 @hooks.register("register_ocena_menu_item")
 def register_report_archive_menu_item():
-    return reports_admin.get_menu_item()
+    return modeladmin.reports_menu_item()
 
 
 @hooks.register("register_permissions")

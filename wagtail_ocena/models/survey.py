@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
+from wagtail.models import PageManager, Site
+from wagtail.query import PageQuerySet
 
 from .. import defaults
 from ..blocks import QuestionsBlock
@@ -20,12 +22,31 @@ from ..keys import fill_keys
 Page = swapper.load_model("wagtailcore", "Page", require_ready=False)
 
 
+class SurveyPageQuerySet(PageQuerySet):
+    def of_site(self, site):
+        """The pages that belong to ``site``'s office.
+
+        ``in_site()`` also returns the pages of a site whose root lies inside this one's tree,
+        which belong to another office.
+        """
+        pages = self.in_site(site)
+        root = site.root_page
+        nested_roots = Site.objects.filter(
+            root_page__path__startswith=root.path, root_page__depth__gt=root.depth
+        ).values_list("root_page__path", flat=True)
+        for nested_root in nested_roots:
+            pages = pages.exclude(path__startswith=nested_root)
+        return pages
+
+
 class SurveyPage(RoutablePageMixin, Page):
     """The questionnaire "Ankieta badania satysfakcji Klienta" residents answer online.
 
     Publishing a changed question set freezes it as a new ``SurveyVersion``; responses
     always point at the version they answered.
     """
+
+    objects = PageManager.from_queryset(SurveyPageQuerySet)()
 
     intro = RichTextField(_("introduction"), blank=True, default=defaults.default_intro)
     questions = StreamField(
@@ -210,7 +231,7 @@ class FrozenModel(models.Model):
 class SurveyVersionQuerySet(FrozenQuerySet):
     def for_site(self, site):
         """Versions of every survey page on ``site`` (aliases count as their originals)."""
-        pages = SurveyPage.objects.in_site(site).values_list("pk", "alias_of_id")
+        pages = SurveyPage.objects.of_site(site).values_list("pk", "alias_of_id")
         return self.filter(page_id__in={alias_of or pk for pk, alias_of in pages})
 
 

@@ -11,7 +11,7 @@ def banner_for_site(site):
     """The site's first banner whose survey is published, or None."""
     if site is None:
         return None
-    surveys = SurveyPage.objects.live().in_site(site)
+    surveys = SurveyPage.objects.live().of_site(site)
     return (
         SurveyBanner.objects.filter(survey_page__in=surveys)
         .select_related("survey_page", "image")

@@ -51,9 +51,13 @@ class OfficeActionMixin(WagtailAdminTemplateMixin):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def dispatch(self, request, *args, **kwargs):
-        if not self.may(self.action):
+        if not self.permitted():
             return forbidden(request)
         return super().dispatch(request, *args, **kwargs)
+
+    def permitted(self):
+        """May the user do ``action`` in any office? Checked before anything is looked up."""
+        return self.may(self.action)
 
     def may(self, action, site=None):
         return may(self.request.user, action, site, model=self.permission_model)

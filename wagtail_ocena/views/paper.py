@@ -25,9 +25,9 @@ LOG_DELETE = "wagtail_ocena.response.delete"
 
 
 def responses_listing_url():
-    from ..modeladmin import responses_admin
+    from ..modeladmin import responses_listing_url
 
-    return responses_admin.url_helper.index_url
+    return responses_listing_url()
 
 
 def sheet_summary(response):
@@ -94,9 +94,26 @@ class PaperSheetViewMixin(OfficeActionMixin):
     header_icon = "form"
 
     def render(self, sheet_form, form, **context):
+        # The cursor goes to the first field to correct, in the order of the page.
+        focus_number = form.focus_number()
+        sheet_errors = [name for name in sheet_form.fields if name in sheet_form.errors]
+        if sheet_form.is_bound and sheet_errors:
+            sheet_form.fields[sheet_errors[0]].widget.attrs["autofocus"] = True
+            focus_number = None
         return self.render_to_response(
-            self.get_context_data(sheet_form=sheet_form, form=form, office=self.office, **context)
+            self.get_context_data(
+                sheet_form=sheet_form,
+                form=form,
+                office=self.office,
+                focus_number=focus_number,
+                **context,
+            )
         )
+
+    def database_busy(self, sheet_form, form):
+        # e.g. SQLite busy with another write: the form keeps what was typed.
+        messages.error(self.request, _("The database was busy and nothing was saved. Save again."))
+        return self.render(sheet_form, form)
 
     def paper_fields(self, sheet_form):
         data = sheet_form.cleaned_data
@@ -174,6 +191,8 @@ class PaperEntryView(PaperSheetViewMixin, TemplateView):
             except IntegrityError:
                 # Another administrator saved the same sheet a moment ago.
                 sheet_form.add_duplicate_error()
+            except OperationalError:
+                return self.database_busy(sheet_form, form)
             else:
                 return self.saved(response)
         messages.error(request, _("The sheet was not saved. Correct the marked fields."))
@@ -226,6 +245,9 @@ class ResponseMixin:
     """Views of one response, for users with ``action`` in its office."""
 
     def dispatch(self, request, pk, *args, **kwargs):
+        # Refused before the lookup: a 404 would tell a user without permission what exists.
+        if not self.may(self.action):
+            return forbidden(request)
         self.response = get_object_or_404(
             SurveyResponse.objects.select_related("version__page", "site", "department"), pk=pk
         )
@@ -273,11 +295,7 @@ class PaperResponseCorrectView(ResponseMixin, PaperSheetViewMixin, TemplateView)
                 )
                 return HttpResponseRedirect(responses_listing_url())
             except OperationalError:
-                # e.g. SQLite busy with another write: the form keeps what was typed.
-                messages.error(
-                    request, _("The database was busy and nothing was saved. Save again.")
-                )
-                return self.render(sheet_form, form)
+                return self.database_busy(sheet_form, form)
             else:
                 messages.success(request, _("The questionnaire was corrected."))
                 return HttpResponseRedirect(responses_listing_url())

@@ -26,7 +26,7 @@ class PrintableOfficesView(OfficeActionMixin, TemplateView):
         choices = []
         for office in self.offices():
             links = []
-            for page in SurveyPage.objects.live().in_site(office.site).order_by("path"):
+            for page in SurveyPage.objects.live().of_site(office.site).order_by("path"):
                 version = page.current_version
                 if version is not None:
                     label = _("%(survey)s, version %(code)s (PDF)") % {

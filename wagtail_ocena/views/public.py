@@ -104,7 +104,7 @@ def _submit(survey, current_version):
     if form.is_valid() and problem is None:
         if not token.use():
             # Sent twice (a double click, or Back and send again): it was saved the first time.
-            return _see_other(page.get_thank_you_url(request))
+            return _see_other(page.get_thank_you_url(request) + "?" + SENT_TWICE)
         try:
             SurveyResponse.objects.record(
                 version,
@@ -128,6 +128,9 @@ def _submit(survey, current_version):
     return survey.render_form(form, token, status=400, problem=problem)
 
 
+SENT_TWICE = "ponownie"
+
+
 def _see_other(url):
     response = HttpResponseRedirect(url)
     response.status_code = 303  # See Other: reloading the thank-you page resends nothing
@@ -137,7 +140,10 @@ def _see_other(url):
 def thank_you(request, page):
     survey = SurveyContext(request, page)
     home_url = survey.site.root_page.get_url(request) if survey.site else None
-    return survey.render(page.thank_you_template, {"home_url": home_url})
+    return survey.render(
+        page.thank_you_template,
+        {"home_url": home_url, "sent_twice": SENT_TWICE in request.GET},
+    )
 
 
 # Rendering takes a fifth of a second: on a public URL it is cached, so that reloading it

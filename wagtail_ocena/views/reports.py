@@ -23,9 +23,9 @@ LOG_REPORT_DELETE = "wagtail_ocena.report.delete"
 
 
 def reports_archive_url():
-    from ..modeladmin import reports_admin
+    from ..modeladmin import reports_listing_url
 
-    return reports_admin.url_helper.index_url
+    return reports_listing_url()
 
 
 class ReportOfficesView(OfficeActionMixin, TemplateView):
@@ -151,11 +151,24 @@ class ArchivedReportMixin(OfficeActionMixin):
     permission_model = GeneratedReport
 
     def dispatch(self, request, pk, *args, **kwargs):
+        if not self.permitted():
+            return forbidden(request)
         GeneratedReport.objects.filter(pk=pk).fail_stale()
         self.record = get_object_or_404(GeneratedReport.objects.select_related("site"), pk=pk)
-        if not self.may(self.action, self.record.site):
+        if not self.permitted(self.record):
             return forbidden(request)
         return super().dispatch(request, *args, **kwargs)
+
+    def permitted(self, record=None):
+        site = record.site if record else None
+        if self.may(self.action, site):
+            return True
+        # Whoever generated a report gets its file, without the right to read the archive.
+        return (
+            self.action == VIEW
+            and self.may(GENERATE, site)
+            and (record is None or record.created_by_id == self.request.user.pk)
+        )
 
 
 class ArchivedReportView(ArchivedReportMixin, TemplateView):
@@ -169,7 +182,7 @@ class ArchivedReportView(ArchivedReportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["record"] = self.record
-        context["archive_url"] = reports_archive_url()
+        context["archive_url"] = reports_archive_url() if self.may(VIEW) else None
         context["may_delete"] = self.may(DELETE, self.record.site)
         return context
 
