@@ -433,3 +433,20 @@ def test_saving_is_all_or_nothing(client, survey, monkeypatch):
     monkeypatch.undo()
     assert client.post(survey.url, data).status_code == 303
     assert SurveyResponse.objects.count() == 1
+
+
+def test_a_questionnaire_without_any_answer_is_refused(client, survey):
+    questions = survey.questions.raw_data
+    for item in questions:
+        item["value"]["required"] = False
+    survey.questions = questions
+    survey.save_revision().publish()
+    survey = SurveyPage.objects.get(pk=survey.pk)
+
+    response = client.post(survey.url, {TOKEN_FIELD: form_token(survey)})
+
+    assert response.status_code == 400
+    assert "Nie odpowiedziano na żadne pytanie." in error_summary(response)
+    assert_nothing_saved()
+    one_answer = {TOKEN_FIELD: form_token(survey), "q-ogolna-ocena": "5"}
+    assert client.post(survey.url, one_answer).status_code == 303

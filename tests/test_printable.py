@@ -49,6 +49,9 @@ def test_printable_questionnaire_holds_office_questions_and_version(clerk_client
     assert "nie dotyczy / trudno powiedzieć" in text
     assert "□" in text
     assert "http://localhost/ankieta/" in text
+    # What paper entry asks of a sheet has its place on it.
+    assert "Data wypełnienia" in text
+    assert "Wypełnia urząd – partia:" in text and "numer arkusza:" in text
     for letters in ("ą", "ć", "ę", "ł", "ń", "ó", "ś", "ź", "ż"):
         assert letters in text, letters
 

@@ -1016,3 +1016,15 @@ def test_the_command_archives_a_report(march, site, tmp_path):
             date_to="2026-03-01",
         )
     assert GeneratedReport.objects.count() == 1
+
+
+def test_comments_of_one_day_do_not_show_the_order_they_came_in(survey, office):
+    sent = [
+        record_response(survey, {"uwagi": f"Uwaga {n}"}, submitted_on=datetime.date(2026, 3, 5))
+        for n in range(8)
+    ]
+
+    report = build_report(survey.get_site(), MARCH)
+
+    by_random_id = sorted(range(8), key=lambda n: sent[n].pk)
+    assert [c.text for c in report.comments] == [f"Uwaga {n}" for n in by_random_id]

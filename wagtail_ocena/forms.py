@@ -203,6 +203,14 @@ class SurveyResponseForm(forms.Form):
         errors = self.errors_by_question() if self.is_bound else []
         return errors[0][0].number if errors else 1
 
+    def clean(self):
+        cleaned_data = super().clean()
+        given = [cleaned_data.get(question.field_name) for question in self.questions]
+        if self.questions and not self.errors and all(value in (None, "", []) for value in given):
+            # Every question optional and none answered: nothing to count in any report.
+            raise ValidationError(_("No question is answered. Answer at least one."))
+        return cleaned_data
+
     def answers(self):
         """Cleaned answers keyed by question key, as ``SurveyResponse.objects.record`` takes them."""
         return {

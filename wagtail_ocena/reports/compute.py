@@ -563,10 +563,12 @@ def answers_in(site, period, filters):
 
 
 def _newest_first(answers):
+    # Within a day by the responses' random ids: answer ids grow with time, and the order
+    # residents answered in must not show.
     return (
         answers.filter(question__kind=QuestionKind.OPEN_TEXT)
         .exclude(text="")
-        .order_by("-response__submitted_on", "question__position", "pk")
+        .order_by("-response__submitted_on", "question__position", "response_id")
     )
 
 
