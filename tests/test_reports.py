@@ -419,6 +419,8 @@ def test_the_report_is_shown_in_the_admin(clerk_client, march, site):
     assert "75,0%" in html
     # The overall index, 800/9 = 88.888…, is rounded, not cut off.
     assert "88,9%" in html and "88,8%" not in html
+    # The waiting time's distribution, in counts and shares of the 4 answers on the scale.
+    assert "1: 0 (0%) · 2: 1 (25%) · 3: 0 (0%) · 4: 2 (50%) · 5: 1 (25%)" in html
     assert "<svg" in html and 'role="img"' in html
     assert "Za mało krzeseł." in html
 
@@ -587,6 +589,11 @@ def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
     )
     row = dict(zip(header, waiting, strict=True))
     assert row["Średnia"] == pytest.approx(3.75, abs=0.001)
+    assert (row["2"], row["2 (%)"], row["4 (%)"]) == (1, 25.0, 50.0)
+    summary = dict(workbook["Podsumowanie"].iter_rows(min_row=2, values_only=True))
+    assert summary["Adres"] == "ul. Testowa 1"
+    assert summary["Autor"] == "Anna Nowak"
+    assert summary["95% PU od"] < summary["Średnia ocena"] < summary["95% PU do"]
     assert isinstance(row["Odpowiedzi"], int)
     comments = [row[2] for row in workbook["Uwagi"].iter_rows(min_row=2, values_only=True)]
     assert "'=1+1" in comments

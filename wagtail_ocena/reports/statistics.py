@@ -73,6 +73,11 @@ class RatingStats:
     def share(self, value):
         return 100 * self.counts.get(value, 0) / self.n if self.n else None
 
+    @property
+    def distribution(self):
+        """``(value, count, share in percent)`` for each point of the scale."""
+        return [(value, self.counts.get(value, 0), self.share(value)) for value in SCALE]
+
     def differs_from(self, other):
         """True when the two means' confidence intervals do not overlap."""
         mine, theirs = self.confidence_interval, other.confidence_interval if other else None
