@@ -1,6 +1,7 @@
 """Generuj raport: figures against hand-computed values, filters, renderings, archive, §5."""
 
 import datetime
+import hashlib
 import io
 import math
 import uuid
@@ -607,14 +608,22 @@ def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
     assert departments.count("ukryty (ochrona anonimowości)") == 8
 
 
-def test_csv_export_of_raw_responses(clerk_client, march, site, survey):
+def test_csv_export_of_raw_responses(clerk_client, march, site, survey, archive):
     record_response(survey, {"uwagi": "@SUM(A1)"}, submitted_on=datetime.date(2026, 3, 6))
 
-    response = clerk_client.get(
-        report_url(site).replace(f"{site.pk}/?", f"{site.pk}/responses.csv?")
-    )
+    requested = archive(clerk_client, site, "csv")
+    record = GeneratedReport.objects.get()
+    response = clerk_client.get(requested["Location"] + "file/")
 
-    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert (record.format, record.status, record.filename()) == (
+        "csv",
+        "done",
+        "ankiety-20260301-20260331.csv",
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    content = b"".join(response.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == record.sha256
+    content = content.decode("utf-8-sig")
     lines = content.strip().splitlines()
     assert len(lines) == 1 + 6
     assert lines[0].startswith("Data;Kanał;Wydział;Wersja ankiety;")
@@ -674,7 +683,6 @@ def test_deleting_an_archived_report_takes_its_own_permission(
 REPORT_URLS = [
     "/admin/ocena/reports/",
     "/admin/ocena/reports/{site}/?preset=last_year",
-    "/admin/ocena/reports/{site}/responses.csv?preset=last_year",
     "/admin/ocena/archive/{report}/",
     "/admin/ocena/archive/{report}/file/",
     "/admin/ocena/archive/{report}/delete/",
@@ -755,7 +763,6 @@ def test_a_clerk_of_one_office_gets_no_report_of_another(
     assert client.get(report_url(site)).status_code == 200
     for url in (
         report_url(other_site),
-        report_url(other_site).replace("/?", "/responses.csv?"),
         f"/admin/ocena/archive/{foreign.pk}/",
         f"/admin/ocena/archive/{foreign.pk}/file/",
         f"/admin/ocena/archive/{foreign.pk}/delete/",

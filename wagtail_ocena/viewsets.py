@@ -50,11 +50,6 @@ class SurveyAdminViewSet(ViewSet):
                 name="report_export",
             ),
             path(
-                "reports/<int:site_id>/responses.csv",
-                reports.ReportCsvView.as_view(),
-                name="report_csv",
-            ),
-            path(
                 "archive/<uuid:pk>/",
                 reports.ArchivedReportView.as_view(),
                 name="archived_report",

@@ -15,6 +15,7 @@ from ..storage import report_storage
 class ReportFormat(models.TextChoices):
     PDF = "pdf", "PDF"
     XLSX = "xlsx", "XLSX"
+    CSV = "csv", "CSV"
 
 
 class ReportReason(models.TextChoices):
@@ -146,4 +147,6 @@ class GeneratedReport(models.Model):
         return ", ".join(str(part) for part in describe_filters(self.filters)) or "–"
 
     def filename(self):
-        return f"raport-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}.{self.format}"
+        # A CSV holds the responses only, not the report.
+        prefix = "ankiety" if self.format == ReportFormat.CSV else "raport"
+        return f"{prefix}-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}.{self.format}"

@@ -11,7 +11,7 @@ from ..models import Department, GeneratedReport, ReportFormat, ReportStatus, Su
 from .compute import ReportFilters, build_report
 from .pdf import render_report_pdf
 from .period import Period
-from .spreadsheet import write_xlsx
+from .spreadsheet import csv_rows, write_xlsx
 
 
 def filters_from_data(site, data):
@@ -89,6 +89,9 @@ def _render(record):
     with tempfile.TemporaryFile() as content:
         if record.format == ReportFormat.PDF:
             content.write(render_report_pdf(report))
+        elif record.format == ReportFormat.CSV:
+            for line in csv_rows(report):
+                content.write(line.encode())
         else:
             write_xlsx(report, content)
         content.seek(0)

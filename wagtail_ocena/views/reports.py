@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +16,6 @@ from ..models import GeneratedReport, ReportFormat
 from ..permissions import DELETE, GENERATE, VIEW
 from ..reports.archive import request_report
 from ..reports.compute import build_report
-from ..reports.spreadsheet import csv_rows
 from .admin import OfficeActionMixin, admin_url, forbidden
 
 LOG_REPORT_DELETE = "wagtail_ocena.report.delete"
@@ -97,16 +96,14 @@ class ReportView(OfficeReportMixin, TemplateView):
         if asked and form.is_valid():
             context["report"] = self.build(form)
             context["query"] = self.request.GET.urlencode()
-            context["csv_url"] = (
-                admin_url("report_csv", self.office.site.pk) + "?" + context["query"]
-            )
             context["export_url"] = admin_url("report_export", self.office.site.pk)
             context["formats"] = ReportFormat.choices
         return context
 
 
 class ReportExportView(OfficeReportMixin, View):
-    """Archive the report as PDF or XLSX; the file is made by a background task."""
+    """Archive the report as PDF or XLSX, or its responses as CSV; a background task makes
+    the file."""
 
     def post(self, request, *args, **kwargs):
         form = self.report_form(request.POST)
@@ -126,23 +123,6 @@ class ReportExportView(OfficeReportMixin, View):
                 request.user,
             )
         return HttpResponseRedirect(admin_url("archived_report", record.pk))
-
-
-class ReportCsvView(OfficeReportMixin, View):
-    """The period's raw responses, one row each, streamed as CSV (not archived)."""
-
-    def get(self, request, *args, **kwargs):
-        form = self.report_form(request.GET)
-        if not form.is_valid():
-            messages.error(
-                request, _("The export could not be made: check the period and filters.")
-            )
-            return HttpResponseRedirect(admin_url("report", self.office.site.pk))
-        report = self.build(form)
-        response = StreamingHttpResponse(csv_rows(report), content_type="text/csv; charset=utf-8")
-        filename = f"ankiety-{report.period.start:%Y%m%d}-{report.period.end:%Y%m%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
 
 class ArchivedReportMixin(OfficeActionMixin):
