@@ -863,7 +863,8 @@ def test_if_the_report_fails_the_questions_are_not_published(admin_client, march
     assert survey.current_version.number == 1
     assert SurveyVersion.objects.filter(page=survey).count() == 1
     assert [q["value"]["key"] for q in survey.questions.raw_data][:1] == ["wydzial"]
-    assert GeneratedReport.objects.get().status == "failed"
+    failed = GeneratedReport.objects.get()
+    assert (failed.status, failed.error) == ("failed", "RuntimeError: no fonts")
 
 
 def test_text_only_changes_need_no_report(admin_client, march):
@@ -989,6 +990,43 @@ def test_every_office_answering_through_an_alias_gets_its_report(
     html = response.content.decode()
     assert html.count("Otwórz raport") == 2
     assert "w urzędzie Urząd Gminy Sicienko." in html
+
+
+def test_if_one_offices_report_fails_no_office_gets_one(
+    admin_client, march, other_office_survey, monkeypatch, settings
+):
+    from wagtail_ocena.reports import archive
+
+    other_site = other_office_survey.get_site()
+    alias = march.create_alias(parent=other_site.root_page, update_slug="ankieta-koronowo")
+    record_response(SurveyPage.objects.get(pk=alias.pk), {"ogolna-ocena": "5"})
+    render = archive.render_report_pdf
+
+    def fails_for_the_second_office(report):
+        if report.office.site == other_site:
+            raise RuntimeError("no fonts")
+        return render(report)
+
+    monkeypatch.setattr(archive, "render_report_pdf", fails_for_the_second_office)
+
+    response = publish_changed_questions(admin_client, march)
+
+    assert "nie została opublikowana" in response.content.decode()
+    # Koronowo's report was made, and went with the failed attempt; the failure stays on record.
+    failed = GeneratedReport.objects.get()
+    assert (failed.site, failed.status) == (other_site, "failed")
+    assert [p for p in settings.WAGTAIL_OCENA_REPORTS_ROOT.rglob("*") if p.is_file()] == []
+    assert SurveyPage.objects.get(pk=march.pk).current_version.number == 1
+
+    # Once it works, one report per office, as if the failed attempt never happened.
+    monkeypatch.setattr(archive, "render_report_pdf", render)
+    publish_changed_questions(admin_client, SurveyPage.objects.get(pk=march.pk))
+
+    done = GeneratedReport.objects.filter(status="done")
+    assert sorted(done.values_list("site_id", flat=True)) == sorted(
+        [march.get_site().pk, other_site.pk]
+    )
+    assert SurveyPage.objects.get(pk=march.pk).current_version.number == 2
 
 
 def test_an_editor_without_report_permission_gets_no_link(march, django_user_model):

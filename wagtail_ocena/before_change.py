@@ -12,6 +12,7 @@ succeeds.
 import logging
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -38,8 +39,9 @@ def report_before_change(page, user=None, revision=None):
     One report per office (site) that has responses of the version — the page's own and
     those of its aliases — covering the version's whole life, or since its last such report
     (from that report's last day, which it may have covered only in part). A report already
-    made for this revision is reused. Runs at once and raises if a report cannot be made.
-    Returns the reports.
+    made for this revision is reused. Runs at once; all or nothing: if one report cannot be
+    made, none is archived (the failed one stays in the archive as failed, with its error)
+    and this raises. Returns the reports.
     """
     version = page.current_version
     if version is None:
@@ -50,10 +52,27 @@ def report_before_change(page, user=None, revision=None):
         .distinct()
         .order_by("site_id")
     )
-    return [_report_of_site(version, site_id, user, revision) for site_id in site_ids]
+    new_records = []
+    try:
+        with transaction.atomic():
+            return [
+                _report_of_site(version, site_id, user, revision, new_records)
+                for site_id in site_ids
+            ]
+    except Exception:
+        # The rows went with the rollback; their files are not in the database.
+        for record in new_records:
+            if record.file:
+                record.file.storage.delete(record.file.name)
+        failed = new_records[-1] if new_records else None
+        if failed is not None and failed.status == ReportStatus.FAILED:
+            failed.file = None
+            failed._state.adding = True
+            failed.save()
+        raise
 
 
-def _report_of_site(version, site_id, user, revision):
+def _report_of_site(version, site_id, user, revision, new_records):
     made = GeneratedReport.objects.filter(
         site_id=site_id,
         replaced_version=version,
@@ -76,6 +95,7 @@ def _report_of_site(version, site_id, user, revision):
         status=ReportStatus.RUNNING,
         started_at=timezone.now(),
     )
+    new_records.append(record)
     return generate(record)
 
 
