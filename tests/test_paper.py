@@ -529,7 +529,17 @@ def group_form_management():
         (
             "delete_surveyresponse",
             ["/admin/wagtail_ocena/surveyresponse/"],
-            ["/admin/ocena/paper/", "/admin/ocena/printable/"],
+            ["/admin/ocena/paper/", "/admin/ocena/printable/", "/admin/ocena/reports/"],
+        ),
+        (
+            "generate_generatedreport",
+            ["/admin/ocena/reports/"],
+            ["/admin/wagtail_ocena/generatedreport/", "/admin/wagtail_ocena/surveyresponse/"],
+        ),
+        (
+            "view_generatedreport",
+            ["/admin/wagtail_ocena/generatedreport/"],
+            ["/admin/ocena/reports/", "/admin/ocena/paper/"],
         ),
     ],
 )
@@ -541,11 +551,24 @@ def test_each_permission_opens_its_own_function_only(
         Permission.objects.get(codename="access_admin"), Permission.objects.get(codename=codename)
     )
     client = logged_in(user)
+    menu = client.get("/admin/").content.decode()
 
     for url in allowed:
-        assert client.get(url).status_code == 200, url
+        assert client.get(url, follow=True).status_code == 200, url
+        assert json.dumps(MENU_LABELS[url])[1:-1] in menu, url
     for url in refused:
         assert client.get(url).status_code == 403, url
+        assert json.dumps(MENU_LABELS[url])[1:-1] not in menu, url
+
+
+# The menu item of each function: shown exactly when its view opens.
+MENU_LABELS = {
+    "/admin/ocena/paper/": "Wprowadź ankietę (papierową)",
+    "/admin/ocena/printable/": "Pobierz ankietę do wydrukowania",
+    "/admin/wagtail_ocena/surveyresponse/": "Wypełnione ankiety",
+    "/admin/ocena/reports/": "Generuj raport",
+    "/admin/wagtail_ocena/generatedreport/": "Archiwum raportów",
+}
 
 
 def test_a_sheet_saved_meanwhile_by_someone_else_gets_the_duplicate_message(

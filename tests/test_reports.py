@@ -1080,3 +1080,25 @@ def test_comments_of_one_day_do_not_show_the_order_they_came_in(survey, office):
 
     by_random_id = sorted(range(8), key=lambda n: sent[n].pk)
     assert [c.text for c in report.comments] == [f"Uwaga {n}" for n in by_random_id]
+
+
+def test_the_version_filter_keeps_one_versions_responses(march):
+    first = march.current_version
+    changed_questions_revision(march).publish()
+    survey = SurveyPage.objects.get(pk=march.pk)
+    second = survey.current_version
+    for day in (21, 22):
+        answer(survey, day, **{"ogolna-ocena": "1"})
+    site = survey.get_site()
+
+    both = build_report(site, MARCH)
+    only_first = build_report(site, MARCH, ReportFilters(version=first))
+    only_second = build_report(site, MARCH, ReportFilters(version=second))
+
+    assert (both.responses, only_first.responses, only_second.responses) == (7, 5, 2)
+    assert only_first.versions == [first] and only_second.versions == [second]
+    overall = question(only_second, "ogolna-ocena").rating
+    assert (overall.counts[1], overall.n) == (2, 2)
+    # "uwagi" was removed in the second version: its comment belongs to the first only.
+    assert [c.text for c in only_first.comments] == ["Za mało krzeseł."]
+    assert only_second.comments == []
