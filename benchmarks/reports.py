@@ -8,7 +8,9 @@ Then each measured step runs in its own process, so its peak memory (max RSS) is
 - ``forms``: the same figures computed from the form submissions of those days, the way
   one would have to (load each submission's JSON, count in Python);
 - ``pdf``: the report's PDF;
-- ``xlsx`` / ``csv``: the report with all raw responses of the year as XLSX / CSV.
+- ``xlsx`` / ``csv``: the report with all raw responses of the year as XLSX / CSV;
+- ``forms_xlsx`` / ``forms_csv``: the form submissions of the year exported by Wagtail's own
+  submissions view (its spreadsheet export, through the admin URL, as a superuser).
 
     .venv/bin/python benchmarks/reports.py --sizes 10000,100000
     scripts/with-postgres .venv/bin/python benchmarks/reports.py --sizes 10000,100000
@@ -42,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-STEPS = ["report", "forms", "pdf", "xlsx", "csv"]
+STEPS = ["report", "forms", "pdf", "xlsx", "csv", "forms_xlsx", "forms_csv"]
 # Timed more than once: the first read after the bulk load pays PostgreSQL's first-touch
 # costs (setting hint bits), which a database in daily use does not.
 REPEATED = ["report", "forms"]
@@ -260,6 +262,36 @@ def step_csv():
     return {"bytes": size}
 
 
+def _forms_export(spreadsheet_format):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from example_site.home.models import FormPage
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="benchmark", defaults={"is_superuser": True, "is_staff": True}
+    )
+    client = Client()
+    client.force_login(user)
+    period = year()
+    response = client.get(
+        reverse("wagtailforms:list_submissions", args=[FormPage.objects.get().pk]),
+        {"export": spreadsheet_format, "date_from": period.start, "date_to": period.end},
+    )
+    assert response.status_code == 200, response.status_code
+    content = response.streaming_content if response.streaming else [response.content]
+    return {"bytes": sum(len(chunk) for chunk in content)}
+
+
+def step_forms_xlsx():
+    return _forms_export("xlsx")
+
+
+def step_forms_csv():
+    return _forms_export("csv")
+
+
 def query_plans():
     """EXPLAIN of the report's grouped queries, to show they use the count tables' index."""
     from django.db import connection
@@ -400,7 +432,7 @@ def measure(url, repeat):
         timing = f"{statistics.median(seconds):8.2f} s"
         if len(seconds) > 1:
             timing += f" (median of {len(seconds)}; first {seconds[0]:.2f} s)"
-        print(f"{step:7} {timing}   peak {peak:6.0f} MB   {detail}")
+        print(f"{step:10} {timing}   peak {peak:6.0f} MB   {detail}")
     speedup = statistics.median(r["seconds"] for r in runs["forms"]) / statistics.median(
         r["seconds"] for r in runs["report"]
     )
