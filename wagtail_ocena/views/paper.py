@@ -246,7 +246,7 @@ class ResponseMixin:
 
     def dispatch(self, request, pk, *args, **kwargs):
         # Refused before the lookup: a 404 would tell a user without permission what exists.
-        if not self.may(self.action):
+        if not self.permitted():
             return forbidden(request)
         self.response = get_object_or_404(
             SurveyResponse.objects.select_related("version__page", "site", "department"), pk=pk

@@ -95,7 +95,6 @@ class ReportView(OfficeReportMixin, TemplateView):
         context["office"] = self.office
         if asked and form.is_valid():
             context["report"] = self.build(form)
-            context["query"] = self.request.GET.urlencode()
             context["export_url"] = admin_url("report_export", self.office.site.pk)
             context["formats"] = ReportFormat.choices
         return context
