@@ -1102,3 +1102,17 @@ def test_the_version_filter_keeps_one_versions_responses(march):
     # "uwagi" was removed in the second version: its comment belongs to the first only.
     assert [c.text for c in only_first.comments] == ["Za mało krzeseł."]
     assert only_second.comments == []
+
+
+def test_an_archived_file_changed_in_the_storage_is_not_sent(clerk_client, march, site, archive):
+    requested = archive(clerk_client, site, "pdf")
+    record = GeneratedReport.objects.get()
+    assert record.is_intact()
+    with open(record.file.path, "ab") as stored:
+        stored.write(b"%% changed afterwards")
+
+    response = clerk_client.get(requested["Location"] + "file/", follow=True)
+
+    assert not GeneratedReport.objects.get().is_intact()
+    assert response.redirect_chain[-1][0] == requested["Location"]
+    assert "nie zgadza się z sumą kontrolną" in response.content.decode()

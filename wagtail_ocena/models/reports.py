@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 import os
 import uuid
 
@@ -10,6 +11,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..storage import report_storage
+
+
+def sha256_of(content):
+    """The SHA-256 of a binary file object, read from its current position in chunks."""
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: content.read(1 << 20), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 class ReportFormat(models.TextChoices):
@@ -145,6 +154,11 @@ class GeneratedReport(models.Model):
         from ..reports.compute import describe_filters
 
         return ", ".join(str(part) for part in describe_filters(self.filters)) or "–"
+
+    def is_intact(self):
+        """Does the stored file still have the checksum recorded when it was made?"""
+        with self.file.open("rb") as content:
+            return sha256_of(content) == self.sha256
 
     def filename(self):
         # A CSV holds the responses only, not the report.

@@ -1,6 +1,5 @@
 """Archived report files: requesting one and generating it."""
 
-import hashlib
 import tempfile
 
 from django.core.files import File
@@ -8,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Department, GeneratedReport, ReportFormat, ReportStatus, SurveyVersion
+from ..models.reports import sha256_of
 from .compute import ReportFilters, build_report
 from .pdf import render_report_pdf
 from .period import Period
@@ -95,9 +95,7 @@ def _render(record):
         else:
             write_xlsx(report, content)
         content.seek(0)
-        digest = hashlib.sha256()
-        for chunk in iter(lambda: content.read(1 << 20), b""):
-            digest.update(chunk)
+        checksum = sha256_of(content)
         content.seek(0)
         record.file.save(record.filename(), File(content), save=False)
-    return digest.hexdigest()
+    return checksum

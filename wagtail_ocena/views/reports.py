@@ -1,5 +1,6 @@
 """Generuj raport: the report of a period on screen, its files, and the report archive."""
 
+import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,6 +20,8 @@ from ..reports.compute import build_report
 from .admin import OfficeActionMixin, admin_url, forbidden
 
 LOG_REPORT_DELETE = "wagtail_ocena.report.delete"
+
+logger = logging.getLogger(__name__)
 
 
 def reports_archive_url():
@@ -171,6 +174,17 @@ class ArchivedReportFileView(ArchivedReportMixin, View):
 
     def get(self, request, *args, **kwargs):
         if not self.record.is_ready:
+            return HttpResponseRedirect(admin_url("archived_report", self.record.pk))
+        if not self.record.is_intact():
+            logger.error("Archived report %s does not match its SHA-256.", self.record.pk)
+            messages.error(
+                request,
+                _(
+                    "The archived file does not match the checksum recorded when it was made: "
+                    "it was changed or damaged in the storage, so it is not sent. Generate the "
+                    "report again and tell the administrator."
+                ),
+            )
             return HttpResponseRedirect(admin_url("archived_report", self.record.pk))
         return FileResponse(
             self.record.file.open("rb"), as_attachment=True, filename=self.record.filename()
