@@ -280,7 +280,7 @@ def test_administrator_types_in_five_sheets_with_the_keyboard_only(browser, serv
         return page.evaluate("document.activeElement.id")
 
     def wait_for_first_question():
-        page.wait_for_function("document.activeElement.id === 'id_q-wydzial_0'", timeout=5000)
+        page.wait_for_function("document.activeElement.id === 'id_q-wydzial_0'", timeout=15000)
 
     # First sheet: from the first question back to the batch and sheet number fields.
     wait_for_first_question()
