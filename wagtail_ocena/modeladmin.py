@@ -175,34 +175,22 @@ class OfficeModelAdmin(ModelAdmin):
     """modeladmin looks an object up before any permission check: without this, a user who
     may not see the listing would learn from 404 or 403 which ids exist."""
 
-    def refused(self, request):
-        return not self.permission_helper.user_can_list(request.user)
+    def _instance_view(self, name, request, instance_pk):
+        if not self.permission_helper.user_can_list(request.user):
+            return forbidden(request)
+        return getattr(super(), name)(request, instance_pk)
 
     def inspect_view(self, request, instance_pk):
-        return (
-            forbidden(request)
-            if self.refused(request)
-            else super().inspect_view(request, instance_pk)
-        )
+        return self._instance_view("inspect_view", request, instance_pk)
 
     def history_view(self, request, instance_pk):
-        return (
-            forbidden(request)
-            if self.refused(request)
-            else super().history_view(request, instance_pk)
-        )
+        return self._instance_view("history_view", request, instance_pk)
 
     def edit_view(self, request, instance_pk):
-        return (
-            forbidden(request) if self.refused(request) else super().edit_view(request, instance_pk)
-        )
+        return self._instance_view("edit_view", request, instance_pk)
 
     def delete_view(self, request, instance_pk):
-        return (
-            forbidden(request)
-            if self.refused(request)
-            else super().delete_view(request, instance_pk)
-        )
+        return self._instance_view("delete_view", request, instance_pk)
 
 
 class SurveyResponseAdmin(OfficeModelAdmin):

@@ -15,6 +15,7 @@ from wagtail.log_actions import log
 
 from ..choices import Channel, QuestionKind
 from ..forms import PaperSheetForm, SurveyResponseForm
+from ..modeladmin import responses_listing_url
 from ..models import Department, SurveyResponse
 from ..permissions import DELETE, ENTER_PAPER
 from .admin import Office, OfficeActionMixin, admin_url, forbidden
@@ -22,12 +23,6 @@ from .admin import Office, OfficeActionMixin, admin_url, forbidden
 LOG_ENTER = "wagtail_ocena.paper_response.enter"
 LOG_CORRECT = "wagtail_ocena.paper_response.correct"
 LOG_DELETE = "wagtail_ocena.response.delete"
-
-
-def responses_listing_url():
-    from ..modeladmin import responses_listing_url
-
-    return responses_listing_url()
 
 
 def sheet_summary(response):

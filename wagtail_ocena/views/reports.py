@@ -13,6 +13,7 @@ from django.views.generic import TemplateView, View
 from wagtail.log_actions import log
 
 from ..forms import ReportForm
+from ..modeladmin import reports_listing_url
 from ..models import GeneratedReport, ReportFormat
 from ..permissions import DELETE, GENERATE, VIEW
 from ..reports.archive import request_report
@@ -22,12 +23,6 @@ from .admin import OfficeActionMixin, admin_url, forbidden
 LOG_REPORT_DELETE = "wagtail_ocena.report.delete"
 
 logger = logging.getLogger(__name__)
-
-
-def reports_archive_url():
-    from ..modeladmin import reports_listing_url
-
-    return reports_listing_url()
 
 
 class ReportOfficesView(OfficeActionMixin, TemplateView):
@@ -164,7 +159,7 @@ class ArchivedReportView(ArchivedReportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["record"] = self.record
-        context["archive_url"] = reports_archive_url() if self.may(VIEW) else None
+        context["archive_url"] = reports_listing_url() if self.may(VIEW) else None
         context["may_delete"] = self.may(DELETE, self.record.site)
         return context
 
@@ -219,7 +214,7 @@ class ArchivedReportDeleteView(ArchivedReportMixin, TemplateView):
             if file:
                 transaction.on_commit(lambda: file.storage.delete(file.name))
         messages.success(request, _("The archived report was deleted."))
-        return HttpResponseRedirect(reports_archive_url())
+        return HttpResponseRedirect(reports_listing_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
