@@ -302,7 +302,8 @@ def query_plans():
         DailyOfficeAnswerCount,
         DailyResponseCount,
     )
-    from wagtail_ocena.reports.compute import ReportFilters, newest_comments
+    from wagtail_ocena.reports.compute import newest_comments
+    from wagtail_ocena.reports.filters import ReportFilters
 
     period = year()
     site = office_site()

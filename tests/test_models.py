@@ -4,7 +4,6 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from wagtail_ocena.blocks import QuestionsBlock
 from wagtail_ocena.models import (
     Answer,
     QuestionOption,
@@ -13,6 +12,7 @@ from wagtail_ocena.models import (
     SurveyResponse,
     SurveyVersion,
 )
+from wagtail_ocena.questions import QuestionsBlock
 
 from .conftest import record_response
 

@@ -14,7 +14,8 @@ from wagtail.models import ModelLogEntry
 
 from wagtail_ocena.choices import Channel
 from wagtail_ocena.models import GeneratedReport, SurveyPage, SurveyVersion
-from wagtail_ocena.reports.compute import ReportFilters, build_report
+from wagtail_ocena.reports.compute import build_report
+from wagtail_ocena.reports.filters import ReportFilters
 from wagtail_ocena.reports.pdf import render_report_pdf
 from wagtail_ocena.reports.period import Period, preset_period
 from wagtail_ocena.reports.spreadsheet import write_xlsx
@@ -324,7 +325,7 @@ def test_period_presets():
 
 
 def test_the_report_shows_the_newest_comments_within_the_limit(survey, office, monkeypatch):
-    monkeypatch.setattr("wagtail_ocena.reports.compute.COMMENT_LIMIT", 2)
+    monkeypatch.setattr("wagtail_ocena.reports.comments.COMMENT_LIMIT", 2)
     for day, channel in ((5, Channel.ELECTRONIC), (12, Channel.ELECTRONIC), (25, Channel.PAPER)):
         answer(survey, day, channel, uwagi=f"Uwaga z dnia {day}.")
     answer(survey, 28)

@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
 from .models import (
     GeneratedReport,
@@ -26,9 +27,10 @@ from .models import (
     ReportStatus,
     SurveyResponse,
 )
-from .permissions import VIEW, may
+from .permissions import VIEW, policy
 from .reports.archive import generate
-from .reports.compute import ReportFilters
+from .reports.filters import ReportFilters
+from .reports.period import Period
 
 logger = logging.getLogger(__name__)
 
@@ -82,18 +84,17 @@ def _report_of_site(version, site_id, user, revision, new_records):
     if revision is not None and (same := made.filter(revision=revision).first()):
         return same  # the editor's "Publish" made it; the publication itself finds it here
     last = made.order_by("-period_end", "-completed_at").first()
-    record = GeneratedReport.objects.create(
-        site_id=site_id,
-        period_start=last.period_end if last else timezone.localtime(version.created_at).date(),
-        period_end=timezone.localdate(),
-        revision=revision,
-        filters=ReportFilters(version=version).as_data(),
-        format=ReportFormat.PDF,
+    start = last.period_end if last else timezone.localtime(version.created_at).date()
+    record = GeneratedReport.objects.request(
+        Site.objects.get(pk=site_id),
+        Period(start, timezone.localdate()),
+        ReportFilters(version=version),
+        ReportFormat.PDF,
+        user,
+        at_once=True,
         reason=ReportReason.BEFORE_CHANGE,
         replaced_version=version,
-        created_by=user,
-        status=ReportStatus.RUNNING,
-        started_at=timezone.now(),
+        revision=revision,
     )
     new_records.append(record)
     return generate(record)
@@ -136,7 +137,7 @@ def _tell_editor(request, records):
             "in %(office)s was archived."
         ) % {"code": record.replaced_version.code, "office": OfficeSettings.of(record.site).name}
         buttons = []
-        if may(request.user, VIEW, record.site, model=GeneratedReport):
+        if policy(GeneratedReport).user_has_permission_for_instance(request.user, VIEW, record):
             buttons.append(
                 admin_messages.button(
                     reverse("wagtail_ocena_admin:archived_report", args=[record.pk]),

@@ -1,3 +1,5 @@
+from enum import StrEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -5,13 +7,16 @@ from django.utils.translation import gettext_lazy as _
 NOT_APPLICABLE = "na"
 
 
-class QuestionKind(models.TextChoices):
-    RATING = "rating", _("Rating 1–5")
-    SINGLE_CHOICE = "single_choice", _("Single choice")
-    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
-    DEPARTMENT = "department", _("Department")
-    OPEN_TEXT = "open_text", _("Open question")
-    PROFILE = "profile", _("Respondent profile")
+class QuestionKind(StrEnum):
+    """The names of the built-in question kinds, as stored in ``SurveyQuestion.kind``; what
+    each kind does lives in ``wagtail_ocena.questions``."""
+
+    RATING = "rating"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    DEPARTMENT = "department"
+    OPEN_TEXT = "open_text"
+    PROFILE = "profile"
 
 
 class Channel(models.TextChoices):

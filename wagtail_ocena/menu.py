@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from .models import GeneratedReport, SurveyResponse
-from .permissions import DOWNLOAD_PRINTABLE, ENTER_PAPER, GENERATE, may
+from .permissions import DOWNLOAD_PRINTABLE, ENTER_PAPER, GENERATE, policy
 
 
 class OfficeActionMenuItem(MenuItem):
-    """Shown to users who may perform ``action`` in at least one office, as its view checks."""
+    """Shown to users who may perform ``action`` in at least one office: the permission its
+    view requires, asked of the same policy."""
 
     def __init__(self, label, url_name, action, model=SurveyResponse, **kwargs):
         super().__init__(label, reverse_lazy(url_name), **kwargs)
@@ -17,7 +18,7 @@ class OfficeActionMenuItem(MenuItem):
         self.model = model
 
     def is_shown(self, request):
-        return may(request.user, self.action, model=self.model)
+        return policy(self.model).user_has_permission(request.user, self.action)
 
 
 survey_menu = Menu(

@@ -16,74 +16,37 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import (
-    CreateView,
-    DeleteView,
-    EditView,
-    HistoryView,
-    IndexView,
-    InspectView,
-)
+from wagtail_modeladmin.views import HistoryView, IndexView
 
 from .models import GeneratedReport, SurveyResponse
-from .permissions import (
-    DELETE,
-    ENTER_PAPER,
-    VIEW,
-    may,
-    report_permission_policy,
-    response_permission_policy,
-)
+from .permissions import DELETE, ENTER_PAPER, VIEW, policy
 from .views.admin import forbidden
 
 LISTING_ACTIONS = [VIEW, ENTER_PAPER, DELETE]
 
 
-class RefusedWith403:
-    """modeladmin raises PermissionDenied, which the admin turns into a redirect; the survey
-    views answer a plain 403 instead, and so does the listing."""
-
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except PermissionDenied:
-            return forbidden(request)
-
-
-class ResponseIndexView(RefusedWith403, IndexView):
-    pass
-
-
-class ResponseInspectView(RefusedWith403, InspectView):
-    pass
-
-
-class ResponseHistoryView(RefusedWith403, HistoryView):
+class ResponseHistoryView(HistoryView):
     # modeladmin's history view checks no permission of its own.
     def check_action_permitted(self, user):
         return self.permission_helper.user_can_inspect_obj(user, self.instance)
 
 
-class NoCreateView(RefusedWith403, CreateView):
-    pass
+def responses_policy():
+    return policy(SurveyResponse)
 
 
-class NoEditView(RefusedWith403, EditView):
-    pass
-
-
-class NoDeleteView(RefusedWith403, DeleteView):
-    pass
+def reports_policy():
+    return policy(GeneratedReport)
 
 
 class ResponsePermissionHelper(PermissionHelper):
     """Listing and inspecting only: entering, correcting and deleting have their own views."""
 
     def user_can_list(self, user):
-        return any(may(user, action) for action in LISTING_ACTIONS)
+        return responses_policy().user_has_any_permission(user, LISTING_ACTIONS)
 
     def user_can_inspect_obj(self, user, obj):
-        return any(may(user, action, obj.site) for action in LISTING_ACTIONS)
+        return responses_policy().user_has_any_permission_for_instance(user, LISTING_ACTIONS, obj)
 
     def user_can_create(self, user):
         return False
@@ -144,13 +107,14 @@ class ResponseButtonHelper(ButtonHelper):
                     "title": _("Who entered, corrected or deleted it, and when"),
                 }
             )
-        if obj.is_paper and may(user, ENTER_PAPER, obj.site):
+        may = responses_policy().user_has_permission_for_instance
+        if obj.is_paper and may(user, ENTER_PAPER, obj):
             buttons.append(
                 self.button(
                     "wagtail_ocena_admin:paper_correct", obj, _("Correct"), _("Correct this sheet")
                 )
             )
-        if may(user, DELETE, obj.site):
+        if may(user, DELETE, obj):
             buttons.append(
                 self.button(
                     "wagtail_ocena_admin:response_delete",
@@ -172,25 +136,38 @@ class ResponseButtonHelper(ButtonHelper):
 
 
 class OfficeModelAdmin(ModelAdmin):
-    """modeladmin looks an object up before any permission check: without this, a user who
-    may not see the listing would learn from 404 or 403 which ids exist."""
+    """A listing whose refusals are plain 403s, as the survey views' are.
 
-    def _instance_view(self, name, request, instance_pk):
-        if not self.permission_helper.user_can_list(request.user):
+    modeladmin raises PermissionDenied, which the admin turns into a redirect; and it looks
+    an object up before any permission check, so that without this a user who may not see
+    the listing would learn from 404 or 403 which ids exist.
+    """
+
+    def _refusing(self, name, request, *args):
+        if args and not self.permission_helper.user_can_list(request.user):
             return forbidden(request)
-        return getattr(super(), name)(request, instance_pk)
+        try:
+            return getattr(super(), name)(request, *args)
+        except PermissionDenied:
+            return forbidden(request)
+
+    def index_view(self, request):
+        return self._refusing("index_view", request)
+
+    def create_view(self, request):
+        return self._refusing("create_view", request)
 
     def inspect_view(self, request, instance_pk):
-        return self._instance_view("inspect_view", request, instance_pk)
+        return self._refusing("inspect_view", request, instance_pk)
 
     def history_view(self, request, instance_pk):
-        return self._instance_view("history_view", request, instance_pk)
+        return self._refusing("history_view", request, instance_pk)
 
     def edit_view(self, request, instance_pk):
-        return self._instance_view("edit_view", request, instance_pk)
+        return self._refusing("edit_view", request, instance_pk)
 
     def delete_view(self, request, instance_pk):
-        return self._instance_view("delete_view", request, instance_pk)
+        return self._refusing("delete_view", request, instance_pk)
 
 
 class SurveyResponseAdmin(OfficeModelAdmin):
@@ -202,12 +179,7 @@ class SurveyResponseAdmin(OfficeModelAdmin):
     inspect_view_enabled = True
     inspect_template_name = "wagtail_ocena/admin/response_inspect.html"
     permission_helper_class = ResponsePermissionHelper
-    index_view_class = ResponseIndexView
-    inspect_view_class = ResponseInspectView
     history_view_class = ResponseHistoryView
-    create_view_class = NoCreateView
-    edit_view_class = NoEditView
-    delete_view_class = NoDeleteView
     button_helper_class = ResponseButtonHelper
     list_display = (
         "submitted_on",
@@ -246,7 +218,7 @@ class SurveyResponseAdmin(OfficeModelAdmin):
         return super().get_permissions_for_registration().none()
 
     def get_queryset(self, request):
-        offices = response_permission_policy.sites_user_has_any_permission_for(
+        offices = responses_policy().sites_user_has_any_permission_for(
             request.user, LISTING_ACTIONS
         )
         return super().get_queryset(request).filter(site__in=offices)
@@ -259,7 +231,7 @@ class ReportPermissionHelper(PermissionHelper):
     """Listing only: archived reports are opened, downloaded and deleted in their own views."""
 
     def user_can_list(self, user):
-        return may(user, VIEW, model=GeneratedReport)
+        return reports_policy().user_has_permission(user, VIEW)
 
     def user_can_inspect_obj(self, user, obj):
         return False
@@ -276,15 +248,18 @@ class ReportPermissionHelper(PermissionHelper):
 
 class ReportButtonHelper(ButtonHelper):
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
-        buttons = [
-            {
-                "url": reverse("wagtail_ocena_admin:archived_report", args=[obj.pk]),
-                "label": _("Open"),
-                "classname": self.finalise_classname(["button-secondary"]),
-                "title": _("Open this report"),
-            }
-        ]
-        if may(self.request.user, DELETE, obj.site, model=GeneratedReport):
+        may = reports_policy().user_has_permission_for_instance
+        buttons = []
+        if may(self.request.user, VIEW, obj):
+            buttons.append(
+                {
+                    "url": reverse("wagtail_ocena_admin:archived_report", args=[obj.pk]),
+                    "label": _("Open"),
+                    "classname": self.finalise_classname(["button-secondary"]),
+                    "title": _("Open this report"),
+                }
+            )
+        if may(self.request.user, DELETE, obj):
             buttons.append(
                 {
                     "url": reverse("wagtail_ocena_admin:archived_report_delete", args=[obj.pk]),
@@ -296,7 +271,7 @@ class ReportButtonHelper(ButtonHelper):
         return buttons
 
 
-class ReportIndexView(RefusedWith403, IndexView):
+class ReportIndexView(IndexView):
     def dispatch(self, request, *args, **kwargs):
         GeneratedReport.objects.fail_stale()
         return super().dispatch(request, *args, **kwargs)
@@ -311,11 +286,7 @@ class GeneratedReportAdmin(OfficeModelAdmin):
     permission_helper_class = ReportPermissionHelper
     button_helper_class = ReportButtonHelper
     index_view_class = ReportIndexView
-    inspect_view_class = ResponseInspectView
     history_view_class = ResponseHistoryView
-    create_view_class = NoCreateView
-    edit_view_class = NoEditView
-    delete_view_class = NoDeleteView
     list_display = (
         "created_at",
         "site",
@@ -336,7 +307,7 @@ class GeneratedReportAdmin(OfficeModelAdmin):
         return super().get_permissions_for_registration().none()
 
     def get_queryset(self, request):
-        offices = report_permission_policy.sites_user_has_permission_for(request.user, VIEW)
+        offices = reports_policy().sites_user_has_permission_for(request.user, VIEW)
         return super().get_queryset(request).filter(site__in=offices)
 
 
@@ -355,11 +326,3 @@ def responses_menu_item():
 
 def reports_menu_item():
     return reports_admin.get_menu_item()
-
-
-def responses_listing_url():
-    return responses_admin.url_helper.index_url
-
-
-def reports_listing_url():
-    return reports_admin.url_helper.index_url

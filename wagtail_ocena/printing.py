@@ -10,7 +10,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .choices import QuestionKind
 from .forms import SurveyResponseForm
 from .models import Department
 
@@ -26,24 +25,23 @@ def font_configuration():
 
 
 def questionnaire_sections(form):
-    """The form's questions in print order, consecutive ratings on one scale as one table.
+    """The form's questions in print order, as ``(template, items)``.
 
-    Yields ``(kind, items)``: ``("ratings", [QuestionField, ...])`` or ``("question", [item])``.
+    Consecutive questions of one printable group (ratings on the same scale) print as one
+    table, drawn by their kind's ``printable_group_template``; any other question alone,
+    by its kind's ``printable_template``.
     """
 
     def table_key(item):
-        question = item.question
-        if question.kind != QuestionKind.RATING:
-            return None
-        return (tuple(question.scale_labels), question.allow_not_applicable)
+        return item.type.printable_group(item.question)
 
     main = form.main_question_fields()
     for key, group in itertools.groupby(main, key=lambda item: table_key(item) or id(item)):
         items = list(group)
         if isinstance(key, tuple):
-            yield "ratings", items
+            yield items[0].type.printable_group_template, items
         else:
-            yield "question", items
+            yield items[0].printable_template, items
 
 
 def _data_uri(content_type, data):

@@ -1,4 +1,5 @@
-from django.db.models.signals import pre_delete
+from django.db import transaction
+from django.db.models.signals import post_save, pre_delete
 from wagtail.signals import page_published
 
 
@@ -13,7 +14,7 @@ def freeze_survey_version(sender, instance, revision, **kwargs):
 
 
 def uncount_deleted_response(sender, instance, **kwargs):
-    from .counting import count
+    from .models.counts import count
 
     # The stored row, locked, not the instance: a correction may have changed it since the
     # instance was read. Its answers still exist here; they are deleted with it.
@@ -22,11 +23,25 @@ def uncount_deleted_response(sender, instance, **kwargs):
         count(stored, stored.answers.select_related("question"), sign=-1)
 
 
+def queue_requested_report(sender, instance, created, **kwargs):
+    from .models import ReportStatus
+    from .tasks import generate_report_file
+
+    # A report recorded as pending waits for the background task; one generated at once
+    # (§5, the management command) is recorded as running.
+    if created and instance.status == ReportStatus.PENDING:
+        report_id = str(instance.pk)
+        transaction.on_commit(lambda: generate_report_file.enqueue(report_id))
+
+
 def register_signal_handlers():
-    from .models import SurveyResponse
+    from .models import GeneratedReport, SurveyResponse
 
     # No sender filter: subclasses of SurveyPage are surveys too.
     page_published.connect(freeze_survey_version, dispatch_uid="wagtail_ocena_freeze")
     pre_delete.connect(
         uncount_deleted_response, sender=SurveyResponse, dispatch_uid="wagtail_ocena_uncount"
+    )
+    post_save.connect(
+        queue_requested_report, sender=GeneratedReport, dispatch_uid="wagtail_ocena_queue_report"
     )

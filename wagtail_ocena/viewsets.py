@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import SurveyBanner
+from .models import GeneratedReport, SurveyBanner
+from .permissions import DOWNLOAD_PRINTABLE, ENTER_PAPER, GENERATE
 from .views import paper, printable, reports
+from .views.admin import OfficeChooserView
 
 
 class SurveyBannerViewSet(SnippetViewSet):
@@ -24,7 +26,17 @@ class SurveyAdminViewSet(ViewSet):
 
     def get_urlpatterns(self):
         return [
-            path("paper/", paper.PaperEntryOfficesView.as_view(), name="paper"),
+            path(
+                "paper/",
+                OfficeChooserView.as_view(
+                    permission_required=ENTER_PAPER,
+                    office_links=paper.paper_entry_links,
+                    skip_single=True,
+                    page_title=_("Enter a paper questionnaire"),
+                    header_icon="form",
+                ),
+                name="paper",
+            ),
             path("paper/<int:site_id>/", paper.PaperEntryView.as_view(), name="paper_entry"),
             path(
                 "responses/<uuid:pk>/correct/",
@@ -36,13 +48,33 @@ class SurveyAdminViewSet(ViewSet):
                 paper.ResponseDeleteView.as_view(),
                 name="response_delete",
             ),
-            path("printable/", printable.PrintableOfficesView.as_view(), name="printable"),
+            path(
+                "printable/",
+                OfficeChooserView.as_view(
+                    permission_required=DOWNLOAD_PRINTABLE,
+                    office_links=printable.printable_links,
+                    page_title=_("Download the printable questionnaire"),
+                    header_icon="doc-full",
+                ),
+                name="printable",
+            ),
             path(
                 "printable/<int:page_id>/",
                 printable.PrintableQuestionnaireView.as_view(),
                 name="printable_pdf",
             ),
-            path("reports/", reports.ReportOfficesView.as_view(), name="reports"),
+            path(
+                "reports/",
+                OfficeChooserView.as_view(
+                    model=GeneratedReport,
+                    permission_required=GENERATE,
+                    office_links=reports.report_links,
+                    skip_single=True,
+                    page_title=_("Generate a report"),
+                    header_icon="doc-full-inverse",
+                ),
+                name="reports",
+            ),
             path("reports/<int:site_id>/", reports.ReportView.as_view(), name="report"),
             path(
                 "reports/<int:site_id>/archive/",

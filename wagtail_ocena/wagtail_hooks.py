@@ -6,18 +6,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.models import Site
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from . import before_change, menu, modeladmin, permissions
 from .actions import DeleteSiteAction
+from .forms.permissions import OfficePermissionsForm
 from .models import GeneratedReport, SurveyPage, SurveyResponse
 from .views.paper import LOG_CORRECT, LOG_DELETE, LOG_ENTER
 from .views.reports import LOG_REPORT_DELETE
 from .viewsets import survey_admin_viewset, survey_banner_viewset
 
-register_permission_policy(SurveyResponse, permissions.response_permission_policy)
-register_permission_policy(GeneratedReport, permissions.report_permission_policy)
 register_snippet(survey_banner_viewset)
 modeladmin.register()
 
@@ -64,7 +62,7 @@ def register_permissions():
 
 @hooks.register("register_group_permission_panel")
 def register_office_permissions_panel():
-    return permissions.OfficePermissionsForm
+    return OfficePermissionsForm
 
 
 @hooks.register("register_log_actions")

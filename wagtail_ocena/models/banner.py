@@ -2,11 +2,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, PageChooserPanel
 
+from ..names import BANNER_HEADING
 from .survey import SurveyPage
 
 
 def default_heading():
-    return "Oceń Urząd"
+    return BANNER_HEADING
 
 
 class BannerStyle(models.TextChoices):

@@ -1,27 +1,56 @@
-from django.db import models
+"""Daily counts of responses and answers: changed with every response, read by reports.
+
+Every change goes through ``count()`` (or ``recount()`` for a correction) inside the
+transaction that changes the responses, as one ``INSERT … ON CONFLICT DO UPDATE`` per table
+with its rows in key order, so concurrent submissions lock count rows in the same order and
+cannot deadlock. ``wagtail_ocena.counting.rebuild()`` recomputes them from the answer rows.
+
+Four tables, so that no report reads more rows than it needs: responses; answers per
+department (for reports of one department); answers of the whole office; and ratings per
+department (for the departments' indices).
+"""
+
+from collections import Counter
+
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 # A response without a department, in the counts' department key (0 is never a primary key).
 NO_DEPARTMENT = 0
 
 
-class DailyResponseCount(models.Model):
-    """How many responses an office got per day, version, channel and department.
-
-    Kept up to date in the same transaction as every response, correction and deletion
-    (``wagtail_ocena.counting``), so that reports read days, not responses.
-    """
+class DailyCount(models.Model):
+    """What every count table has: the office, the day (and its month), the channel and the
+    count. ``key`` names the columns of its unique key, in the order rows are written."""
 
     site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     # The first day of ``day``'s month: reports group by it without a date function.
     month = models.DateField()
+    channel = models.CharField(max_length=16)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def key_columns(cls):
+        """The columns of the table's unique key, in the order rows are written and locked."""
+        (key,) = cls._meta.constraints
+        return [cls._meta.get_field(name).column for name in key.fields]
+
+
+class DailyResponseCount(DailyCount):
+    """How many responses an office got per day, version, channel and department.
+
+    Kept up to date in the same transaction as every response, correction and deletion
+    (``count()`` below), so that reports read days, not responses.
+    """
+
     version = models.ForeignKey(
         "wagtail_ocena.SurveyVersion", on_delete=models.CASCADE, related_name="+"
     )
-    channel = models.CharField(max_length=16)
     department_key = models.PositiveBigIntegerField(default=NO_DEPARTMENT)
-    count = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("daily response count")
@@ -36,7 +65,7 @@ class DailyResponseCount(models.Model):
         return f"{self.day} {self.channel}: {self.count}"
 
 
-class DailyAnswerCount(models.Model):
+class DailyAnswerCount(DailyCount):
     """How many times each answer was given, per office, day, channel and department.
 
     ``value`` is the rating 1–5 (0 for "not applicable") of a rating question, the chosen
@@ -48,16 +77,11 @@ class DailyAnswerCount(models.Model):
     smaller ``DailyOfficeAnswerCount``, and department breakdowns ``DailyDepartmentRating``.
     """
 
-    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    month = models.DateField()
     question = models.ForeignKey(
         "wagtail_ocena.SurveyQuestion", on_delete=models.CASCADE, related_name="+"
     )
     value = models.PositiveBigIntegerField()
-    channel = models.CharField(max_length=16)
     department_key = models.PositiveBigIntegerField(default=NO_DEPARTMENT)
-    count = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("daily answer count")
@@ -77,18 +101,13 @@ class DailyAnswerCount(models.Model):
         return f"{self.day} {self.question_id}={self.value}: {self.count}"
 
 
-class DailyOfficeAnswerCount(models.Model):
+class DailyOfficeAnswerCount(DailyCount):
     """``DailyAnswerCount`` summed over departments: what office-wide reports read."""
 
-    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    month = models.DateField()
     question = models.ForeignKey(
         "wagtail_ocena.SurveyQuestion", on_delete=models.CASCADE, related_name="+"
     )
     value = models.PositiveBigIntegerField()
-    channel = models.CharField(max_length=16)
-    count = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("daily office answer count")
@@ -103,20 +122,15 @@ class DailyOfficeAnswerCount(models.Model):
         return f"{self.day} {self.question_id}={self.value}: {self.count}"
 
 
-class DailyDepartmentRating(models.Model):
+class DailyDepartmentRating(DailyCount):
     """Ratings of all rated areas together, per day, department, version and channel: what
     a report's per-department satisfaction index reads."""
 
-    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    month = models.DateField()
     version = models.ForeignKey(
         "wagtail_ocena.SurveyVersion", on_delete=models.CASCADE, related_name="+"
     )
-    channel = models.CharField(max_length=16)
     department_key = models.PositiveBigIntegerField(default=NO_DEPARTMENT)
     value = models.PositiveSmallIntegerField()
-    count = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("daily department rating count")
@@ -129,3 +143,71 @@ class DailyDepartmentRating(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.department_key}={self.value}: {self.count}"
+
+
+def count(response, answers, sign=1):
+    """Add (``sign=1``) or take away (``sign=-1``) one response and its answer rows.
+
+    ``answers`` must have their ``question`` loaded (for its kind).
+    """
+    _apply(_changes(response, answers, sign))
+
+
+def recount(before, before_answers, after, after_answers):
+    """Replace a response's counts by those of its corrected state, one statement a table."""
+    changes = _changes(before, before_answers, -1)
+    for model, counts in _changes(after, after_answers, 1).items():
+        changes[model].update(counts)
+    _apply(changes)
+
+
+def _changes(response, answers, sign):
+    site, channel, day = response.site_id, response.channel, response.submitted_on
+    department = response.department_id or NO_DEPARTMENT
+    by_department, by_office, ratings = Counter(), Counter(), Counter()
+    for answer in answers:
+        kind = answer.question.type
+        if not kind.counted:
+            continue
+        value = kind.count_value(answer)
+        by_department[(site, day, answer.question_id, value, channel, department)] += sign
+        by_office[(site, day, answer.question_id, value, channel)] += sign
+        if kind.rated:
+            ratings[(site, day, response.version_id, channel, department, value)] += sign
+    return {
+        DailyResponseCount: Counter({(site, day, response.version_id, channel, department): sign}),
+        DailyAnswerCount: by_department,
+        DailyOfficeAnswerCount: by_office,
+        DailyDepartmentRating: ratings,
+    }
+
+
+def _apply(changes):
+    for model, counts in changes.items():
+        _increment(model, {k: n for k, n in counts.items() if n})
+
+
+def _increment(model, counts):
+    if not counts:
+        return
+    key_columns = model.key_columns()
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [*key_columns, "month", "count"]
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    # Only quoted identifiers of the models are interpolated; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(map(quote, columns))}) "  # noqa: S608
+        f"VALUES {', '.join([row] * len(counts))} "
+        f"ON CONFLICT ({', '.join(map(quote, key_columns))}) "
+        f"DO UPDATE SET {quote('count')} = {table}.{quote('count')} + excluded.{quote('count')}"
+    )
+    day = key_columns.index("day")
+    adapt = connection.ops.adapt_datefield_value
+    params = []
+    for key in sorted(counts):
+        month = key[day].replace(day=1)
+        params += [adapt(v) if i == day else v for i, v in enumerate(key)]
+        params += [adapt(month), counts[key]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

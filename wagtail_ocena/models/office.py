@@ -6,12 +6,13 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable
 
-from ..forms import OfficeSettingsForm
-
 
 @register_setting(icon="home")
 class OfficeSettings(ClusterableModel, BaseSiteSetting):
-    """The office (urząd) that runs the survey on one Wagtail site, and its departments."""
+    """The office (urząd) that runs the survey on one Wagtail site, and its departments.
+
+    Edited with ``forms.OfficeSettingsForm``, which ``apps.py`` sets as the form class.
+    """
 
     name = models.CharField(
         _("office name"),
@@ -41,8 +42,6 @@ class OfficeSettings(ClusterableModel, BaseSiteSetting):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-
-    base_form_class = OfficeSettingsForm
 
     panels = [
         FieldPanel("name"),

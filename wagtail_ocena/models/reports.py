@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..conf import get_setting
+from ..names import report_filename
+from ..reports.filters import describe_filters
 from ..storage import report_storage
 
 
@@ -46,13 +49,32 @@ def report_file_path(instance, filename):
 
 
 class GeneratedReportQuerySet(models.QuerySet):
+    def request(self, site, period, filters, file_format, user=None, *, at_once=False, **fields):
+        """Record a report of ``site``'s ``period`` (``reports.period.Period``) with
+        ``filters`` (``reports.filters.ReportFilters``) to be generated as ``file_format``.
+
+        By default it waits, pending, for the background task (queued when the transaction
+        commits, by ``signal_handlers``). With ``at_once`` it is marked running instead, for
+        the caller to generate it now (``reports.archive.generate``); ``fields`` are the
+        record's other fields (the reason, the version replaced...).
+        """
+        if at_once:
+            fields.update(status=ReportStatus.RUNNING, started_at=timezone.now())
+        return self.create(
+            site=site,
+            period_start=period.start,
+            period_end=period.end,
+            filters=filters.as_data(),
+            format=file_format,
+            created_by=user,
+            **fields,
+        )
+
     def fail_stale(self):
         """Mark reports failed that are still waiting or being generated after
         ``REPORT_TIMEOUT`` (no worker runs, or its process died): the user sees the
         failure and can ask again. Reads first, so that a look at the archive writes
         nothing when all is well."""
-        from ..conf import get_setting
-
         limit = timezone.now() - datetime.timedelta(seconds=get_setting("REPORT_TIMEOUT"))
         stale = self.filter(
             models.Q(status=ReportStatus.PENDING, created_at__lt=limit)
@@ -151,8 +173,6 @@ class GeneratedReport(models.Model):
 
     @admin.display(description=_("Filters"))
     def filters_display(self):
-        from ..reports.compute import describe_filters
-
         return ", ".join(str(part) for part in describe_filters(self.filters)) or "–"
 
     def is_intact(self):
@@ -162,5 +182,5 @@ class GeneratedReport(models.Model):
 
     def filename(self):
         # A CSV holds the responses only, not the report.
-        prefix = "ankiety" if self.format == ReportFormat.CSV else "raport"
-        return f"{prefix}-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}.{self.format}"
+        kind = "responses" if self.format == ReportFormat.CSV else "report"
+        return report_filename(kind, self.period_start, self.period_end, self.format)

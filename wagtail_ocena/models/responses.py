@@ -5,7 +5,8 @@ from django.db import models, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import NOT_APPLICABLE, Channel, QuestionKind
+from ..choices import Channel
+from .counts import count, recount
 from .office import Department
 from .survey import SurveyVersion
 
@@ -22,8 +23,6 @@ class SurveyResponseManager(models.Manager):
         """
         if questions is None:
             questions = version.load_questions()
-        from ..counting import count
-
         response, rows = draft_response(version, questions, answers, **fields)
         response.save(force_insert=True)
         for row in rows:
@@ -41,30 +40,11 @@ def draft_response(version, questions, answers, **fields):
         value = answers.get(question.key)
         if value in (None, "", []):
             continue
-        rows.extend(answer_rows(question, value))
-        if question.kind == QuestionKind.DEPARTMENT:
+        kind = question.type
+        rows.extend(Answer(question=question, **row) for row in kind.answer_fields(question, value))
+        if kind.sets_department:
             department = value
     return SurveyResponse(version=version, department=department, **fields), rows
-
-
-def answer_rows(question, value):
-    """The unsaved ``Answer`` rows that store one question's cleaned answer."""
-    kind = question.kind
-    if kind == QuestionKind.RATING:
-        if value == NOT_APPLICABLE:
-            return [Answer(question=question, not_applicable=True)]
-        return [Answer(question=question, rating=int(value))]
-    if kind in (
-        QuestionKind.SINGLE_CHOICE,
-        QuestionKind.PROFILE,
-        QuestionKind.MULTIPLE_CHOICE,
-    ):
-        options = {option.key: option for option in question.choice_options}
-        keys = value if kind == QuestionKind.MULTIPLE_CHOICE else [value]
-        return [Answer(question=question, option=options[key]) for key in keys]
-    if kind == QuestionKind.DEPARTMENT:
-        return [Answer(question=question, department=value)]
-    return [Answer(question=question, text=value)]
 
 
 class SurveyResponse(models.Model):
@@ -166,8 +146,6 @@ class SurveyResponse(models.Model):
 
         Raises ``SurveyResponse.DoesNotExist`` if it was deleted meanwhile.
         """
-        from ..counting import recount
-
         # What is stored now, locked: another correction may have changed it since this
         # object was read, and the counts must lose exactly what they hold.
         stored = SurveyResponse.objects.select_for_update().filter(pk=self.pk).first()
@@ -189,22 +167,13 @@ class SurveyResponse(models.Model):
 
     def form_answers(self):
         """The stored answers as ``SurveyResponseForm`` data, for correcting them."""
-        data = {}
-        for answer in self.answers.select_related("question", "option"):
-            question = answer.question
-            if question.kind == QuestionKind.MULTIPLE_CHOICE:
-                data.setdefault(question.field_name, []).append(answer.option.key)
-            elif question.kind == QuestionKind.RATING:
-                data[question.field_name] = (
-                    NOT_APPLICABLE if answer.not_applicable else str(answer.rating)
-                )
-            elif answer.option_id:
-                data[question.field_name] = answer.option.key
-            elif answer.department_id:
-                data[question.field_name] = answer.department_id
-            else:
-                data[question.field_name] = answer.text
-        return data
+        by_question = {}
+        for answer in self.answers.select_related("question", "option").order_by("pk"):
+            by_question.setdefault(answer.question, []).append(answer)
+        return {
+            question.field_name: question.type.form_value(rows)
+            for question, rows in by_question.items()
+        }
 
 
 class Answer(models.Model):

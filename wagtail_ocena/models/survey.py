@@ -12,9 +12,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import PageManager, Site
 from wagtail.query import PageQuerySet
 
-from .. import defaults
-from ..blocks import QuestionsBlock
-from ..choices import QuestionKind
+from .. import defaults, names
+from .. import questions as question_kinds
 from ..keys import fill_keys
 
 # The site's page model: wagtail.models.Page unless WAGTAIL_PAGE_MODEL swaps it (the app
@@ -39,18 +38,21 @@ class SurveyPageQuerySet(PageQuerySet):
         return pages
 
 
-class SurveyPage(RoutablePageMixin, Page):
-    """The questionnaire "Ankieta badania satysfakcji Klienta" residents answer online.
+class AbstractSurveyPage(RoutablePageMixin, Page):
+    """A questionnaire page: its questions edited as blocks, its routes, its versions.
 
     Publishing a changed question set freezes it as a new ``SurveyVersion``; responses
-    always point at the version they answered.
+    always point at the version they answered. ``SurveyPage`` is the concrete page type;
+    a site that needs a survey page with fields of its own subclasses ``SurveyPage``
+    (versions, responses and banners point at it), overriding ``template`` or
+    ``content_panels`` as for any page.
     """
 
     objects = PageManager.from_queryset(SurveyPageQuerySet)()
 
     intro = RichTextField(_("introduction"), blank=True, default=defaults.default_intro)
     questions = StreamField(
-        QuestionsBlock(),
+        question_kinds.QuestionsBlock(),
         verbose_name=_("questions"),
         default=defaults.default_questions,
     )
@@ -93,8 +95,7 @@ class SurveyPage(RoutablePageMixin, Page):
     preview_modes = [("", _("Questionnaire")), ("thank-you", _("Thank-you page"))]
 
     class Meta:
-        verbose_name = _("customer satisfaction survey")
-        verbose_name_plural = _("customer satisfaction surveys")
+        abstract = True
 
     @path("")
     def index_route(self, request):
@@ -102,13 +103,13 @@ class SurveyPage(RoutablePageMixin, Page):
 
         return survey_form(request, self)
 
-    @path("dziekujemy/", name="thank_you")
+    @path(names.THANK_YOU_PATH, name="thank_you")
     def thank_you(self, request):
         from ..views.public import thank_you
 
         return thank_you(request, self)
 
-    @path("do-wydruku/", name="printable")
+    @path(names.PRINTABLE_PATH, name="printable")
     def printable(self, request):
         from ..views.public import printable_questionnaire
 
@@ -144,14 +145,14 @@ class SurveyPage(RoutablePageMixin, Page):
         """The questions as edited on this page (not frozen), as unsaved ``SurveyQuestion``s."""
         children = list(self.questions)
         fields = [child.block.question_fields(child.value) for child in children]
-        _ensure_unique_keys(fields, "text", fallback="pytanie")
+        _ensure_unique_keys(fields, "text", fallback=names.QUESTION_KEY_FALLBACK)
         questions = []
         for position, (child, question_fields) in enumerate(zip(children, fields, strict=True)):
             options = [
                 {"key": key, "label": label}
                 for key, label in child.block.question_options(child.value)
             ]
-            _ensure_unique_keys(options, "label", fallback="odp")
+            _ensure_unique_keys(options, "label", fallback=names.OPTION_KEY_FALLBACK)
             question = SurveyQuestion(position=position, **question_fields)
             question.choice_options = [
                 QuestionOption(position=index, **option) for index, option in enumerate(options)
@@ -168,7 +169,7 @@ class SurveyPage(RoutablePageMixin, Page):
         questions = self.draft_questions()
         fingerprint = question_set_fingerprint(questions)
         # Lock the page row so two concurrent publishes cannot both create version N.
-        SurveyPage.objects.select_for_update().filter(pk=self.pk).first()
+        Page.objects.select_for_update().filter(pk=self.pk).first()
         current = self.versions.order_by("-number").first()
         if current is not None and current.fingerprint == fingerprint:
             return current
@@ -186,6 +187,14 @@ class SurveyPage(RoutablePageMixin, Page):
             [option for question in questions for option in _bind_options(question)]
         )
         return version
+
+
+class SurveyPage(AbstractSurveyPage):
+    """The questionnaire "Ankieta badania satysfakcji Klienta" residents answer online."""
+
+    class Meta:
+        verbose_name = _("customer satisfaction survey")
+        verbose_name_plural = _("customer satisfaction surveys")
 
 
 def _ensure_unique_keys(values, text_field, fallback):
@@ -280,7 +289,7 @@ class SurveyVersion(FrozenModel):
     @property
     def code(self):
         """Short code printed on paper questionnaires, unique across the installation."""
-        return f"A{self.page_id}.{self.number}"
+        return names.version_code(self.page_id, self.number)
 
     def load_questions(self):
         """The questions in order, each with ``choice_options`` loaded."""
@@ -294,7 +303,7 @@ class SurveyQuestion(FrozenModel):
     version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField()
     key = models.SlugField(_("key"), max_length=50)
-    kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=question_kinds.kind_choices)
     text = models.CharField(_("question"), max_length=500)
     help_text = models.CharField(_("hint"), max_length=500, blank=True)
     required = models.BooleanField(_("answer required"), default=False)
@@ -331,6 +340,11 @@ class SurveyQuestion(FrozenModel):
     @property
     def field_name(self):
         return f"q-{self.key}"
+
+    @property
+    def type(self):
+        """The question's kind (``wagtail_ocena.questions``): everything that differs by kind."""
+        return question_kinds.get(self.kind)
 
 
 class QuestionOption(FrozenModel):

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from ..models import Department, GeneratedReport, ReportFormat, ReportStatus, SurveyVersion
 from ..models.reports import sha256_of
-from .compute import ReportFilters, build_report
+from .compute import build_report
+from .filters import ReportFilters
 from .pdf import render_report_pdf
 from .period import Period
 from .spreadsheet import csv_rows, write_xlsx
@@ -28,23 +29,6 @@ def filters_from_data(site, data):
         version=version,
         include_comments=data.get("include_comments", True),
     )
-
-
-def request_report(site, period, filters, file_format, user, **fields):
-    """Record a report to generate and queue its generation (run at once by default)."""
-    from ..tasks import generate_report_file
-
-    record = GeneratedReport.objects.create(
-        site=site,
-        period_start=period.start,
-        period_end=period.end,
-        filters=filters.as_data(),
-        format=file_format,
-        created_by=user,
-        **fields,
-    )
-    transaction.on_commit(lambda: generate_report_file.enqueue(str(record.pk)))
-    return record
 
 
 def claim(report_id):

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ..choices import Channel, QuestionKind
+from .. import questions as question_kinds
+from ..choices import Channel
 from ..models import Department, SurveyQuestion
+from ..names import version_code
 from ..text import strip_control_characters
-from .compute import answers_in, comments_queryset
+from .comments import answers_in, comments_queryset
 from .statistics import SCALE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,7 +38,7 @@ def _raw_questions(report):
     """The columns of the raw sheet: one per question key, in the report's order."""
     # The department has its own column, from the response.
     questions = SurveyQuestion.objects.filter(version__in=report.versions).exclude(
-        kind=QuestionKind.DEPARTMENT
+        kind__in=question_kinds.names_where(lambda kind: kind.sets_department)
     )
     if report.filters.version:
         questions = questions.filter(version=report.filters.version)
@@ -53,7 +55,9 @@ def _raw_questions(report):
 def _raw_answers(report):
     answers = answers_in(report.office.site, report.period, report.filters)
     if not report.filters.include_comments:
-        answers = answers.exclude(question__kind=QuestionKind.OPEN_TEXT)
+        answers = answers.exclude(
+            question__kind__in=question_kinds.names_where(lambda kind: kind.free_text)
+        )
     return answers.order_by(
         "response__submitted_on", "response_id", "question__position"
     ).values_list(
@@ -98,10 +102,7 @@ def raw_rows(report):
             key, kind, rating, not_applicable, option, department, text = row[6:]
             if key not in position:
                 continue
-            if kind == QuestionKind.RATING:
-                value = _("n/a") if not_applicable else rating
-            else:
-                value = option or department or text
+            value = question_kinds.get(kind).cell(rating, not_applicable, option, department, text)
             index = position[key]
             cells[index] = value if cells[index] is None else f"{cells[index]}; {value}"
         day, channel, department_id, page_id, number = first[1:6]
@@ -109,7 +110,7 @@ def raw_rows(report):
             day,
             str(channels.get(channel, channel)),
             departments.get(department_id, ""),
-            f"A{page_id}.{number}",
+            version_code(page_id, number),
             *cells,
         ]
 

@@ -1,14 +1,38 @@
-"""Building blocks of the survey administrators' views: offices, permissions, refusals."""
+"""The office-scoped admin base: every survey administrator's view is one of these.
+
+A view names its ``model`` and the action it needs (``permission_required``, or
+``any_permission_required``); Wagtail's ``PermissionCheckedMixin`` asks the model's policy
+in ``policy_registry`` (``permissions.py``) before anything is looked up, and the view asks
+the same policy again for the office or the object it acts on. The menu item leading to a
+view checks the same permission (``menu.py``), and the listings' buttons too. A refusal is
+a plain 403, rendering nothing of the refused view.
+"""
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.defaults import permission_denied
+from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.models import Site
 
-from ..models import OfficeSettings, SurveyResponse, SurveyVersion
-from ..permissions import may, offices_for
+from ..models import GeneratedReport, OfficeSettings, SurveyResponse, SurveyVersion
+
+# The wagtail-modeladmin listings (modeladmin.py), reached by their URL names from here only,
+# so that nothing imports the integration.
+LISTING_URL_NAMES = {
+    SurveyResponse: "wagtail_ocena_surveyresponse_modeladmin_index",
+    GeneratedReport: "wagtail_ocena_generatedreport_modeladmin_index",
+}
+
+
+def listing_url(model):
+    return reverse(LISTING_URL_NAMES[model])
+
+
+def admin_url(name, *args):
+    return reverse(f"wagtail_ocena_admin:{name}", args=args)
 
 
 def forbidden(request):
@@ -38,40 +62,72 @@ class Office:
         return versions.filter(page__live=True).first() or versions.first()
 
 
-class OfficeActionMixin(WagtailAdminTemplateMixin):
-    """An admin view that acts for offices where the user has permission for ``action``.
+class _LookUp:
+    def dispatch(self, request, *args, **kwargs):
+        self.look_up(**kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
-    The menu item leading here checks the same permission (``menu.OfficeActionMenuItem``).
+
+class OfficeAdminView(PermissionCheckedMixin, _LookUp, WagtailAdminTemplateMixin):
+    """An admin view of the survey functions, for users whose permission policy allows it.
+
+    ``permission_required`` (or ``any_permission_required``) is checked for the model
+    before anything is looked up; ``look_up()`` then finds what the URL names and checks
+    ``action`` (by default the permission required) for that office or object.
     """
 
+    model = SurveyResponse
     action = None
-    permission_model = SurveyResponse
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied:
+            return forbidden(request)
+
+    def get_action(self):
+        return self.action or self.permission_required
+
+    def look_up(self, **kwargs):
+        pass
+
+    def require(self, instance, action=None):
+        """Refuse (403) unless the user may do the action on ``instance`` (a site or object)."""
+        if not self.user_has_permission_for_instance(action or self.get_action(), instance):
+            raise PermissionDenied
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
-    def dispatch(self, request, *args, **kwargs):
-        if not self.permitted():
-            return forbidden(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def permitted(self):
-        """May the user do ``action`` in any office? Checked before anything is looked up."""
-        return self.may(self.action)
-
-    def may(self, action, site=None):
-        return may(self.request.user, action, site, model=self.permission_model)
-
     def offices(self):
-        return [
-            Office(site)
-            for site in offices_for(self.request.user, self.action, model=self.permission_model)
-        ]
+        policy, user = self.permission_policy, self.request.user
+        sites = policy.sites_user_has_permission_for(user, self.get_action())
+        return [Office(site) for site in sites.order_by("site_name", "hostname")]
 
-    def office_or_none(self, site_id):
+
+class OfficeView(OfficeAdminView):
+    """A view of one office, whose site id is ``site_id`` in the URL."""
+
+    def look_up(self, site_id, **kwargs):
         site = get_object_or_404(Site, pk=site_id)
-        return Office(site) if self.may(self.action, site) else None
+        self.require(site)
+        self.office = Office(site)
+
+    def get_page_subtitle(self):
+        return self.office.name
 
 
-def admin_url(name, *args):
-    return reverse(f"wagtail_ocena_admin:{name}", args=args)
+class OfficeChooserView(OfficeAdminView, TemplateView):
+    """Where an office function starts: the offices the user may do it for, each with its
+    links (``office_links(office)`` -> ``[(label, url)]``). With ``skip_single``, a user of
+    one office goes straight to its only link."""
+
+    template_name = "wagtail_ocena/admin/offices.html"
+    office_links = None
+    skip_single = False
+
+    def get(self, request, *args, **kwargs):
+        choices = [{"office": o, "links": self.office_links(o)} for o in self.offices()]
+        if self.skip_single and len(choices) == 1 and len(choices[0]["links"]) == 1:
+            return redirect(choices[0]["links"][0][1])
+        return self.render_to_response(self.get_context_data(choices=choices))

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -13,12 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.log_actions import log
 
-from ..choices import Channel, QuestionKind
+from ..choices import Channel
 from ..forms import PaperSheetForm, SurveyResponseForm
-from ..modeladmin import responses_listing_url
 from ..models import Department, SurveyResponse
 from ..permissions import DELETE, ENTER_PAPER
-from .admin import Office, OfficeActionMixin, admin_url, forbidden
+from .admin import Office, OfficeAdminView, OfficeView, admin_url, listing_url
 
 LOG_ENTER = "wagtail_ocena.paper_response.enter"
 LOG_CORRECT = "wagtail_ocena.paper_response.correct"
@@ -38,53 +37,24 @@ def sheet_summary(response):
 
 def answers_form(office, questions, data=None, initial=None):
     """The e-survey's form, offering every department of the office: a sheet printed
-    before a department was deactivated still names it."""
-    form = SurveyResponseForm(
+    before a department was deactivated still names it (marked inactive)."""
+    return SurveyResponseForm(
         data,
         initial=initial,
         questions=questions,
         departments=Department.objects.for_site(office.site),
     )
-    for question in form.questions:
-        if question.kind == QuestionKind.DEPARTMENT:
-            form.fields[question.field_name].label_from_instance = lambda department: (
-                department.name
-                if department.is_active
-                else _("%(name)s (inactive)") % {"name": department.name}
-            )
-    return form
 
 
-class PaperEntryOfficesView(OfficeActionMixin, TemplateView):
-    """Where paper entry starts: the office to enter sheets for (skipped if there is one)."""
-
-    action = ENTER_PAPER
-    template_name = "wagtail_ocena/admin/offices.html"
-    page_title = gettext_lazy("Enter a paper questionnaire")
-    header_icon = "form"
-
-    def get(self, request, *args, **kwargs):
-        offices = self.offices()
-        if len(offices) == 1:
-            return redirect(admin_url("paper_entry", offices[0].site.pk))
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["choices"] = [
-            {
-                "office": office,
-                "links": [(_("Enter sheets"), admin_url("paper_entry", office.site.pk))],
-            }
-            for office in self.offices()
-        ]
-        return context
+def paper_entry_links(office):
+    """The office chooser's link of an office: its paper entry."""
+    return [(_("Enter sheets"), admin_url("paper_entry", office.site.pk))]
 
 
-class PaperSheetViewMixin(OfficeActionMixin):
+class PaperSheetViewMixin:
     """The two forms of a sheet, and saving them; shared by entering and correcting."""
 
-    action = ENTER_PAPER
+    permission_required = ENTER_PAPER
     template_name = "wagtail_ocena/admin/paper_entry.html"
     header_icon = "form"
 
@@ -121,18 +91,8 @@ class PaperSheetViewMixin(OfficeActionMixin):
         }
 
 
-class PaperEntryView(PaperSheetViewMixin, TemplateView):
+class PaperEntryView(PaperSheetViewMixin, OfficeView, TemplateView):
     page_title = gettext_lazy("Enter a paper questionnaire")
-
-    def dispatch(self, request, site_id, *args, **kwargs):
-        if self.may(self.action):  # otherwise the mixin refuses
-            self.office = self.office_or_none(site_id)
-            if self.office is None:
-                return forbidden(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return self.office.name
 
     @cached_property
     def versions(self):
@@ -197,7 +157,7 @@ class PaperEntryView(PaperSheetViewMixin, TemplateView):
         described = self.describe(response)
         if self.request.POST.get("next") == "listing":
             messages.success(self.request, _("Saved %(sheet)s.") % {"sheet": described})
-            return HttpResponseRedirect(responses_listing_url())
+            return HttpResponseRedirect(listing_url(SurveyResponse))
         messages.success(
             self.request, _("Saved %(sheet)s. Enter the next sheet.") % {"sheet": described}
         )
@@ -236,23 +196,18 @@ class PaperEntryView(PaperSheetViewMixin, TemplateView):
         return context
 
 
-class ResponseMixin:
-    """Views of one response, for users with ``action`` in its office."""
+class ResponseView(OfficeAdminView):
+    """A view of one response, for users with the action in its office."""
 
-    def dispatch(self, request, pk, *args, **kwargs):
-        # Refused before the lookup: a 404 would tell a user without permission what exists.
-        if not self.permitted():
-            return forbidden(request)
+    def look_up(self, pk):
         self.response = get_object_or_404(
             SurveyResponse.objects.select_related("version__page", "site", "department"), pk=pk
         )
-        if not self.may(self.action, self.response.site):
-            return forbidden(request)
+        self.require(self.response)
         self.office = Office(self.response.site)
-        return super().dispatch(request, *args, **kwargs)
 
 
-class PaperResponseCorrectView(ResponseMixin, PaperSheetViewMixin, TemplateView):
+class PaperResponseCorrectView(PaperSheetViewMixin, ResponseView, TemplateView):
     page_title = gettext_lazy("Correct a paper questionnaire")
 
     def get(self, request, *args, **kwargs):
@@ -288,12 +243,12 @@ class PaperResponseCorrectView(ResponseMixin, PaperSheetViewMixin, TemplateView)
                 messages.error(
                     request, _("The questionnaire was deleted meanwhile; nothing was saved.")
                 )
-                return HttpResponseRedirect(responses_listing_url())
+                return HttpResponseRedirect(listing_url(SurveyResponse))
             except OperationalError:
                 return self.database_busy(sheet_form, form)
             else:
                 messages.success(request, _("The questionnaire was corrected."))
-                return HttpResponseRedirect(responses_listing_url())
+                return HttpResponseRedirect(listing_url(SurveyResponse))
         messages.error(request, _("The corrections were not saved. Correct the marked fields."))
         return self.render(sheet_form, form)
 
@@ -301,7 +256,7 @@ class PaperResponseCorrectView(ResponseMixin, PaperSheetViewMixin, TemplateView)
         messages.error(
             self.request, _("Electronic questionnaires cannot be corrected, only deleted.")
         )
-        return HttpResponseRedirect(responses_listing_url())
+        return HttpResponseRedirect(listing_url(SurveyResponse))
 
     def sheet_form(self, data=None):
         response = self.response
@@ -324,10 +279,10 @@ class PaperResponseCorrectView(ResponseMixin, PaperSheetViewMixin, TemplateView)
         return context
 
 
-class ResponseDeleteView(ResponseMixin, OfficeActionMixin, TemplateView):
+class ResponseDeleteView(ResponseView, TemplateView):
     """Delete a response (a mistyped sheet, or electronic spam), recorded in the audit log."""
 
-    action = DELETE
+    permission_required = DELETE
     template_name = "wagtail_ocena/admin/response_delete.html"
     page_title = gettext_lazy("Delete a questionnaire")
     header_icon = "bin"
@@ -338,7 +293,7 @@ class ResponseDeleteView(ResponseMixin, OfficeActionMixin, TemplateView):
             log(response, LOG_DELETE, user=request.user, data=sheet_summary(response), deleted=True)
             response.delete()
         messages.success(request, _("The questionnaire was deleted."))
-        return HttpResponseRedirect(responses_listing_url())
+        return HttpResponseRedirect(listing_url(SurveyResponse))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -346,5 +301,5 @@ class ResponseDeleteView(ResponseMixin, OfficeActionMixin, TemplateView):
         context["answers"] = self.response.answers.select_related(
             "question", "option", "department"
         )
-        context["cancel_url"] = responses_listing_url()
+        context["cancel_url"] = listing_url(SurveyResponse)
         return context

@@ -9,6 +9,7 @@ from ..choices import Channel
 from ..conf import get_setting
 from ..forms import SurveyResponseForm
 from ..models import Department, OfficeSettings, SurveyResponse, SurveyVersion
+from ..names import SENT_TWICE, printable_filename
 from ..printing import render_questionnaire_pdf
 from ..protection import (
     HONEYPOT_FIELD,
@@ -128,9 +129,6 @@ def _submit(survey, current_version):
     return survey.render_form(form, token, status=400, problem=problem)
 
 
-SENT_TWICE = "ponownie"
-
-
 def _see_other(url):
     response = HttpResponseRedirect(url)
     response.status_code = 303  # See Other: reloading the thank-you page resends nothing
@@ -163,7 +161,7 @@ def printable_questionnaire(request, page):
         pdf = render_questionnaire_pdf(version, OfficeSettings.of(site), page.get_full_url(request))
         cache.set(key, pdf, PRINTABLE_CACHE_SECONDS)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="ankieta-{version.code}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{printable_filename(version.code)}"'
     return response
 
 

@@ -6,62 +6,33 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 from wagtail.log_actions import log
 
 from ..forms import ReportForm
-from ..modeladmin import reports_listing_url
 from ..models import GeneratedReport, ReportFormat
 from ..permissions import DELETE, GENERATE, VIEW
-from ..reports.archive import request_report
 from ..reports.compute import build_report
-from .admin import OfficeActionMixin, admin_url, forbidden
+from .admin import OfficeAdminView, OfficeView, admin_url, listing_url
 
 LOG_REPORT_DELETE = "wagtail_ocena.report.delete"
 
 logger = logging.getLogger(__name__)
 
 
-class ReportOfficesView(OfficeActionMixin, TemplateView):
-    action = GENERATE
-    permission_model = GeneratedReport
-    template_name = "wagtail_ocena/admin/offices.html"
-    page_title = gettext_lazy("Generate a report")
-    header_icon = "doc-full-inverse"
-
-    def get(self, request, *args, **kwargs):
-        offices = self.offices()
-        if len(offices) == 1:
-            return redirect(admin_url("report", offices[0].site.pk))
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["choices"] = [
-            {
-                "office": office,
-                "links": [(_("Generate a report"), admin_url("report", office.site.pk))],
-            }
-            for office in self.offices()
-        ]
-        return context
+def report_links(office):
+    """The office chooser's link of an office: its report form."""
+    return [(_("Generate a report"), admin_url("report", office.site.pk))]
 
 
-class OfficeReportMixin(OfficeActionMixin):
+class OfficeReportMixin(OfficeView):
     """A view of one office's reports, for users who may generate them there."""
 
-    action = GENERATE
-    permission_model = GeneratedReport
-
-    def dispatch(self, request, site_id, *args, **kwargs):
-        if self.may(self.action):  # otherwise the mixin refuses
-            self.office = self.office_or_none(site_id)
-            if self.office is None:
-                return forbidden(request)
-        return super().dispatch(request, *args, **kwargs)
+    model = GeneratedReport
+    permission_required = GENERATE
 
     def report_form(self, data):
         return ReportForm(data, site=self.office.site)
@@ -81,9 +52,6 @@ class ReportView(OfficeReportMixin, TemplateView):
     template_name = "wagtail_ocena/admin/report.html"
     page_title = gettext_lazy("Generate a report")
     header_icon = "doc-full-inverse"
-
-    def get_page_subtitle(self):
-        return self.office.name
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -112,7 +80,7 @@ class ReportExportView(OfficeReportMixin, View):
             query = urlencode({k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"})
             return HttpResponseRedirect(admin_url("report", self.office.site.pk) + "?" + query)
         with transaction.atomic():
-            record = request_report(
+            record = GeneratedReport.objects.request(
                 self.office.site,
                 form.cleaned_data["period"],
                 form.report_filters(),
@@ -122,35 +90,23 @@ class ReportExportView(OfficeReportMixin, View):
         return HttpResponseRedirect(admin_url("archived_report", record.pk))
 
 
-class ArchivedReportMixin(OfficeActionMixin):
-    """Views of one archived report, for users with ``action`` on reports in its office."""
+class ArchivedReportMixin(OfficeAdminView):
+    """Views of one archived report, for users with ``action`` on it (the policy lets its
+    author open it too)."""
 
-    permission_model = GeneratedReport
+    model = GeneratedReport
 
-    def dispatch(self, request, pk, *args, **kwargs):
-        if not self.permitted():
-            return forbidden(request)
+    def look_up(self, pk):
         GeneratedReport.objects.filter(pk=pk).fail_stale()
         self.record = get_object_or_404(GeneratedReport.objects.select_related("site"), pk=pk)
-        if not self.permitted(self.record):
-            return forbidden(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def permitted(self, record=None):
-        site = record.site if record else None
-        if self.may(self.action, site):
-            return True
-        # Whoever generated a report gets its file, without the right to read the archive.
-        return (
-            self.action == VIEW
-            and self.may(GENERATE, site)
-            and (record is None or record.created_by_id == self.request.user.pk)
-        )
+        self.require(self.record)
 
 
 class ArchivedReportView(ArchivedReportMixin, TemplateView):
     """An archived report: its status while it is being made, then its file."""
 
+    # Authors may open their reports without reading the archive: checked on the record.
+    any_permission_required = [VIEW, GENERATE]
     action = VIEW
     template_name = "wagtail_ocena/admin/archived_report.html"
     page_title = gettext_lazy("Archived report")
@@ -159,12 +115,14 @@ class ArchivedReportView(ArchivedReportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["record"] = self.record
-        context["archive_url"] = reports_listing_url() if self.may(VIEW) else None
-        context["may_delete"] = self.may(DELETE, self.record.site)
+        may_list = self.user_has_permission(VIEW)
+        context["archive_url"] = listing_url(GeneratedReport) if may_list else None
+        context["may_delete"] = self.user_has_permission_for_instance(DELETE, self.record)
         return context
 
 
 class ArchivedReportFileView(ArchivedReportMixin, View):
+    any_permission_required = [VIEW, GENERATE]
     action = VIEW
 
     def get(self, request, *args, **kwargs):
@@ -189,7 +147,7 @@ class ArchivedReportFileView(ArchivedReportMixin, View):
 class ArchivedReportDeleteView(ArchivedReportMixin, TemplateView):
     """Deleting an archived report takes its own permission and is audit-logged."""
 
-    action = DELETE
+    permission_required = DELETE
     template_name = "wagtail_ocena/admin/archived_report_delete.html"
     page_title = gettext_lazy("Delete an archived report")
     header_icon = "bin"
@@ -214,7 +172,7 @@ class ArchivedReportDeleteView(ArchivedReportMixin, TemplateView):
             if file:
                 transaction.on_commit(lambda: file.storage.delete(file.name))
         messages.success(request, _("The archived report was deleted."))
-        return HttpResponseRedirect(reports_listing_url())
+        return HttpResponseRedirect(listing_url(GeneratedReport))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

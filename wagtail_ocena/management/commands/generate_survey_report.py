@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
 from ...forms import ReportForm
-from ...models import GeneratedReport, ReportFormat, ReportStatus
+from ...models import GeneratedReport, ReportFormat
 from ...reports.archive import generate
 from ...reports.period import PRESETS
 
@@ -49,13 +49,8 @@ class Command(BaseCommand):
             problems = [str(error) for errors in form.errors.values() for error in errors]
             raise CommandError(" ".join(problems))
         period = form.cleaned_data["period"]
-        record = GeneratedReport.objects.create(
-            site=site,
-            period_start=period.start,
-            period_end=period.end,
-            filters=form.report_filters().as_data(),
-            format=options["format"],
-            status=ReportStatus.RUNNING,
+        record = GeneratedReport.objects.request(
+            site, period, form.report_filters(), options["format"], at_once=True
         )
         try:
             generate(record)

@@ -1,0 +1,14 @@
+"""The package's forms: a questionnaire's answers, a paper sheet, the office data, a report."""
+
+from .answers import QuestionField, SurveyResponseForm
+from .office import OfficeSettingsForm
+from .paper import PaperSheetForm
+from .reports import ReportForm
+
+__all__ = [
+    "OfficeSettingsForm",
+    "PaperSheetForm",
+    "QuestionField",
+    "ReportForm",
+    "SurveyResponseForm",
+]

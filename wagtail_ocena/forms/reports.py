@@ -1,0 +1,113 @@
+"""What a report covers: the period and the filters, as the administrator asks for them."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import Channel
+from ..conf import get_setting
+from ..models import Department, SurveyVersion
+from ..reports.filters import ReportFilters
+from ..reports.period import PRESETS, Period, preset_period
+from .paper import PaperSheetForm
+
+# No survey predates it, and the period compared with must still be a valid date.
+EARLIEST_REPORT_DATE = datetime.date(2000, 1, 1)
+
+
+class ReportForm(forms.Form):
+    """What a report covers: the period (a preset or dates) and optional filters."""
+
+    preset = forms.ChoiceField(
+        label=_("Period"),
+        choices=[],
+        initial="last_year",
+        widget=forms.RadioSelect,
+    )
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=None,
+        required=False,
+        empty_label=_("All departments"),
+        error_messages={"invalid_choice": _("Choose one of this office's departments.")},
+    )
+    version = forms.ModelChoiceField(
+        label=_("Questionnaire version"),
+        queryset=None,
+        required=False,
+        empty_label=_("All versions"),
+        error_messages={"invalid_choice": _("Choose a version of this office's questionnaire.")},
+    )
+    include_comments = forms.BooleanField(
+        label=_("Include the comments"),
+        required=False,
+        initial=True,
+        help_text=_("Leave out the open comments, e.g. for a report to be published."),
+    )
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preset"].choices = list(PRESETS.items())
+        self.fields["channel"].choices = [("", _("Both channels")), *Channel.choices]
+        self.fields["department"].queryset = Department.objects.for_site(site)
+        versions = (
+            SurveyVersion.objects.for_site(site).select_related("page").order_by("-created_at")
+        )
+        self.fields["version"].queryset = versions
+        self.fields["version"].label_from_instance = PaperSheetForm.version_label
+
+    def clean(self):
+        cleaned_data = super().clean()
+        today = timezone.localdate()
+        preset = cleaned_data.get("preset")
+        if preset and preset != "custom":
+            period = preset_period(preset, today)
+        else:
+            start, end = cleaned_data.get("date_from"), cleaned_data.get("date_to")
+            if not start or not end:
+                if not self.has_error("date_from") and not self.has_error("date_to"):
+                    raise ValidationError(_("Give both dates of the period."))
+                return cleaned_data
+            if start > end:
+                raise ValidationError(_("The period cannot end before it starts."))
+            if start > today:
+                self.add_error("date_from", _("The period cannot start in the future."))
+                return cleaned_data
+            if start < EARLIEST_REPORT_DATE:
+                self.add_error(
+                    "date_from",
+                    _("The period cannot start before %(date)s.")
+                    % {"date": formats.date_format(EARLIEST_REPORT_DATE)},
+                )
+                return cleaned_data
+            period = Period(start, min(end, today))
+            if period.days > get_setting("REPORT_MAX_DAYS"):
+                raise ValidationError(
+                    _("A report can cover at most %(days)s days.")
+                    % {"days": get_setting("REPORT_MAX_DAYS")}
+                )
+        cleaned_data["period"] = period
+        return cleaned_data
+
+    def report_filters(self):
+        data = self.cleaned_data
+        return ReportFilters(
+            channel=data.get("channel") or "",
+            department=data.get("department"),
+            version=data.get("version"),
+            include_comments=data.get("include_comments", False),
+        )

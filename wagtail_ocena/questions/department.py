@@ -1,0 +1,65 @@
+from django import forms
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+
+from ..blocks import BaseQuestionBlock
+from ..choices import QuestionKind
+from .base import QuestionType
+
+
+class DepartmentQuestionBlock(BaseQuestionBlock):
+    """Which department handled the matter; the answers are the office's active departments."""
+
+    kind = QuestionKind.DEPARTMENT
+
+    class Meta:
+        icon = "group"
+        label = _("Department")
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, department):
+        # Only paper entry offers inactive departments: a sheet printed before a department
+        # was deactivated still names it.
+        if department.is_active:
+            return department.name
+        return _gettext("%(name)s (inactive)") % {"name": department.name}
+
+
+class DepartmentQuestion(QuestionType):
+    """The department or desk that handled the matter: the response's department.
+
+    Not counted as an answer: it is the department of every count row of the response.
+    """
+
+    name = QuestionKind.DEPARTMENT
+    label = _("Department")
+    block_class = DepartmentQuestionBlock
+    max_per_questionnaire = 1
+    counted = False
+    sets_department = True
+    printable_template = "wagtail_ocena/questions/printable/department.html"
+
+    def offered(self, departments):
+        # An office without active departments cannot be asked to choose one.
+        return departments.exists()
+
+    def form_field(self, question, departments):
+        return DepartmentChoiceField(
+            queryset=departments,
+            widget=forms.RadioSelect,
+            empty_label=None,
+            error_messages={
+                "required": _("Choose the department."),
+                "invalid_choice": _("Choose one of the office's departments listed."),
+            },
+        )
+
+    def answer_fields(self, question, value):
+        return [{"department": value}]
+
+    def form_value(self, answers):
+        return answers[0].department_id
+
+    def count_value(self, answer):
+        return None
