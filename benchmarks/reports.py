@@ -302,7 +302,7 @@ def query_plans():
         DailyOfficeAnswerCount,
         DailyResponseCount,
     )
-    from wagtail_ocena.reports.compute import newest_comments
+    from wagtail_ocena.reports.comments import newest_comments
     from wagtail_ocena.reports.filters import ReportFilters
 
     period = year()

@@ -10,8 +10,6 @@ To add a kind, subclass ``QuestionType`` (or the closest built-in kind) and regi
 instance with ``wagtail_ocena.questions.register``; see docs/architecture.md.
 """
 
-from django.db.models import Value
-
 
 class QuestionType:
     name = None  # stored in SurveyQuestion.kind; never change it once answers exist
@@ -47,6 +45,8 @@ class QuestionType:
     paper_template = "wagtail_ocena/questions/paper/choices.html"
     printable_template = "wagtail_ocena/questions/printable/choices.html"
     printable_group_template = None
+    # The options are printed in columns (many short answers, like the departments).
+    printable_columns = False
 
     def __str__(self):
         return str(self.label)
@@ -83,12 +83,13 @@ class QuestionType:
     # Daily counts
 
     def count_value(self, answer):
-        """The value an answer row is counted under (``DailyAnswerCount.value``)."""
-        return answer.option_id
+        """The value an answer row is counted under (``DailyAnswerCount.value``), if counted."""
+        raise NotImplementedError
 
     def count_value_expression(self):
-        """``count_value`` as a database expression over ``Answer``, for rebuilding counts."""
-        return Value(0)
+        """``count_value`` as a database expression over ``Answer``, for rebuilding counts:
+        the two must agree, or a rebuild changes the figures."""
+        raise NotImplementedError
 
     # Reports
 

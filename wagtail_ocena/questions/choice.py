@@ -107,6 +107,9 @@ class SingleChoiceQuestion(QuestionType):
         keys = [answer.option.key for answer in answers]
         return keys if self.multiple else keys[0]
 
+    def count_value(self, answer):
+        return answer.option_id
+
     def count_value_expression(self):
         return F("option_id")
 

@@ -38,7 +38,7 @@ class DepartmentQuestion(QuestionType):
     max_per_questionnaire = 1
     counted = False
     sets_department = True
-    printable_template = "wagtail_ocena/questions/printable/department.html"
+    printable_columns = True
 
     def offered(self, departments):
         # An office without active departments cannot be asked to choose one.

@@ -1,5 +1,8 @@
 """Generuj raport: period reports computed from the daily counts and rendered three ways.
 
-``compute`` builds one report structure; ``html`` (with ``charts``), ``pdf`` and
-``spreadsheet`` render it; ``archive`` stores generated files.
+``filters``, ``period`` and ``statistics`` are pure parts; ``compute`` builds one
+``structure.Report`` from the ``sums`` of the daily counts (``matching`` questions across
+versions, ``anonymity`` hiding small cells, ``comments`` read as rows); the admin page and
+``pdf`` render it from the same templates (with ``charts``), ``spreadsheet`` as XLSX and CSV;
+``archive`` stores generated files.
 """

@@ -1,4 +1,5 @@
-"""Views: ``public`` for residents, ``paper`` and ``printable`` for survey administrators."""
+"""Views: ``public`` for residents; for survey administrators ``admin`` (the office-scoped
+base and the office chooser), ``paper``, ``printable`` and ``reports``."""
 
 from .public import csrf_failure
 

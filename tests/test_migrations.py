@@ -1,0 +1,188 @@
+"""Migrations of wagtail_ocena are reversible and keep the survey data.
+
+Offices keep years of responses; an upgrade that has to be rolled back must not lose or alter
+a single answer or count. The round trip below runs on a database with responses of two
+offices, two questionnaire versions and both channels, and compares every table of the app row
+for row. Migrating changes the schema, which cannot happen inside the test's transaction on
+every backend, so that test is transactional: Django flushes the database after it.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.apps import apps as installed_apps
+from django.core.management import call_command
+from django.db import connection, migrations
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
+
+from example_site.home.synthetic import ResponseGenerator
+from wagtail_ocena import questions as question_kinds
+from wagtail_ocena.choices import Channel
+from wagtail_ocena.models import (
+    DailyResponseCount,
+    Department,
+    SurveyQuestion,
+    SurveyResponse,
+)
+
+from .conftest import record_response, valid_answers
+
+APP = "wagtail_ocena"
+PREVIOUS = "0011_report_format_csv"
+REGISTRY = "0012_question_kinds_registry"
+SURVEY_TABLES = [
+    "SurveyVersion",
+    "SurveyQuestion",
+    "QuestionOption",
+    "SurveyResponse",
+    "Answer",
+    "DailyResponseCount",
+    "DailyAnswerCount",
+    "DailyOfficeAnswerCount",
+    "DailyDepartmentRating",
+]
+
+SOURCES = {
+    "type": "multiple_choice",
+    "value": {
+        "key": "zrodla",
+        "text": "Skąd wiesz o ankiecie?",
+        "help_text": "",
+        "required": False,
+        "options": [
+            {"key": "strona", "label": "ze strony"},
+            {"key": "plakat", "label": "z plakatu"},
+            {"key": "urzednik", "label": "od urzędnika"},
+        ],
+    },
+}
+
+
+def snapshot(apps):
+    """Every row of every model of the app, as ``values()`` ordered by primary key."""
+    names = [model.__name__ for model in installed_apps.get_app_config(APP).get_models()]
+    return {
+        name: list(apps.get_model(APP, name)._default_manager.order_by("pk").values())
+        for name in names
+    }
+
+
+def schema():
+    introspection = connection.introspection
+    with connection.cursor() as cursor:
+        tables = [t for t in introspection.table_names(cursor) if t.startswith(f"{APP}_")]
+        return {
+            table: (
+                introspection.get_table_description(cursor, table),
+                introspection.get_constraints(cursor, table),
+            )
+            for table in tables
+        }
+
+
+def statements(migration, backwards=False):
+    out = io.StringIO()
+    call_command("sqlmigrate", APP, migration, backwards=backwards, stdout=out)
+    lines = (line.strip() for line in out.getvalue().splitlines())
+    return [line for line in lines if line not in ("", "BEGIN;", "COMMIT;") and line[:2] != "--"]
+
+
+def applied():
+    return set(MigrationRecorder(connection).applied_migrations())
+
+
+def fill(survey, other_office_survey, clerk):
+    """Responses over ten days, electronic and paper, to two versions (the second with a
+    question of the one kind the default questionnaire lacks) in two offices; one corrected and
+    one deleted, so that the counts also hold rows changed after the fact."""
+    sheets = {}
+    for page in (survey, other_office_survey, survey):
+        site = page.get_site()
+        generator = ResponseGenerator(
+            page.current_version, site, Department.objects.for_site(site), seed=page.pk, clerk=clerk
+        )
+        for day, channel in generator.days(datetime.date(2026, 3, 2), datetime.date(2026, 3, 11)):
+            paper = (
+                generator.paper_fields(day, sheets.setdefault(site.pk, {}))
+                if channel == Channel.PAPER
+                else {}
+            )
+            record_response(
+                page, generator.answers(0.5), channel=channel, submitted_on=day, **paper
+            )
+        if page == survey and page.current_version.number == 1:
+            questions = survey.questions.raw_data
+            questions[1]["value"]["text"] = "Po co przyszedł Pan/przyszła Pani do Urzędu?"
+            survey.questions = [*questions, SOURCES]
+            survey.save_revision().publish()
+            survey.refresh_from_db()
+    first, second = SurveyResponse.objects.order_by("pk")[:2]
+    first.correct({"wydzial": first.department, "ogolna-ocena": "1", "uwagi": "Poprawione."})
+    second.delete()
+
+
+# Restores the migrations' rows (root page, default site, groups) if an earlier transactional
+# test flushed them; the flush afterwards leaves the database empty, which no later test sees
+# empty-handed: pytest-django runs transactional tests after all others.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_migrating_back_and_forward_keeps_every_row(survey, other_office_survey, clerk, client):
+    fill(survey, other_office_survey, clerk)
+    before = snapshot(installed_apps)
+    for name in SURVEY_TABLES:
+        assert before[name], name
+    assert {row["channel"] for row in before["SurveyResponse"]} == set(Channel.values)
+    assert len(before["SurveyVersion"]) == 3
+    kinds = {row["kind"] for row in before["SurveyQuestion"]}
+    assert kinds == {kind.name for kind in question_kinds.kinds()}
+    # Choices live in Python only: the registry's migration has nothing to run on the database.
+    assert statements(REGISTRY) == statements(REGISTRY, backwards=True) == []
+    schema_before = schema()
+    previous_state = MigrationExecutor(connection).loader.project_state((APP, PREVIOUS))
+
+    try:
+        call_command("migrate", APP, PREVIOUS, verbosity=0)
+        assert (APP, REGISTRY) not in applied()
+        at_previous = snapshot(previous_state.apps)
+    finally:
+        call_command("migrate", verbosity=0)
+
+    assert set(MigrationLoader(connection).graph.leaf_nodes(APP)) <= applied()
+    assert at_previous == before
+    assert snapshot(installed_apps) == before
+    assert schema() == schema_before
+
+    choices = dict(SurveyQuestion._meta.get_field("kind").choices)
+    assert kinds <= set(choices)
+    assert {question.type.name for question in SurveyQuestion.objects.all()} == kinds
+    record_response(survey, {"porownanie": "lepsza"}, submitted_on=datetime.date(2026, 3, 12))
+    response = client.post(survey.url, valid_answers(survey))
+    assert response.status_code == 303
+    responses = len(before["SurveyResponse"]) + 2
+    assert SurveyResponse.objects.count() == responses
+    assert sum(DailyResponseCount.objects.values_list("count", flat=True)) == responses
+
+
+def operations(operation):
+    yield operation
+    if isinstance(operation, migrations.SeparateDatabaseAndState):
+        for inner in operation.database_operations:
+            yield from operations(inner)
+
+
+def test_every_migration_of_the_app_is_reversible():
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    names = sorted(name for app, name in loader.disk_migrations if app == APP)
+    assert PREVIOUS in names
+    assert REGISTRY in names
+    for name in names:
+        for top in loader.disk_migrations[APP, name].operations:
+            for operation in operations(top):
+                where = f"{name}: {operation.describe()}"
+                assert operation.reversible, where
+                if isinstance(operation, migrations.RunPython):
+                    assert operation.reverse_code is not None, where
+                if isinstance(operation, migrations.RunSQL):
+                    assert operation.reverse_sql is not None, where
