@@ -124,9 +124,11 @@ def fill(survey, other_office_survey, clerk):
     second.delete()
 
 
-# Restores the migrations' rows (root page, default site, groups) if an earlier transactional
-# test flushed them; the flush afterwards leaves the database empty, which no later test sees
-# empty-handed: pytest-django runs transactional tests after all others.
+# serialized_rollback restores the rows that migrations create (root page, default site,
+# groups) before the test, should an earlier transactional test have flushed them. The flush
+# after it leaves the database empty; pytest-django runs transactional tests after every other
+# test that uses the database, and a later transactional one needing those rows must ask for
+# serialized_rollback too.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migrating_back_and_forward_keeps_every_row(survey, other_office_survey, clerk, client):
     fill(survey, other_office_survey, clerk)

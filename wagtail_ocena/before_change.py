@@ -27,7 +27,7 @@ from .models import (
     ReportStatus,
     SurveyResponse,
 )
-from .permissions import VIEW, policy
+from .permissions import OPEN, policy
 from .reports.archive import generate
 from .reports.filters import ReportFilters
 from .reports.period import Period
@@ -137,7 +137,7 @@ def _tell_editor(request, records):
             "in %(office)s was archived."
         ) % {"code": record.replaced_version.code, "office": OfficeSettings.of(record.site).name}
         buttons = []
-        if policy(GeneratedReport).user_has_permission_for_instance(request.user, VIEW, record):
+        if policy(GeneratedReport).user_has_permission_for_instance(request.user, OPEN, record):
             buttons.append(
                 admin_messages.button(
                     reverse("wagtail_ocena_admin:archived_report", args=[record.pk]),

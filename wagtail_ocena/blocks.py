@@ -15,9 +15,7 @@ KEY_HELP = _(
 
 
 class BaseQuestionBlock(blocks.StructBlock):
-    """Fields every question has; subclasses add their own and set ``kind``."""
-
-    kind = None
+    """Fields every question has; a kind's block adds its own (``questions/``)."""
 
     text = blocks.CharBlock(label=_("Question"), max_length=500)
     help_text = blocks.CharBlock(label=_("Hint"), required=False, max_length=500)
@@ -33,7 +31,6 @@ class BaseQuestionBlock(blocks.StructBlock):
     def question_fields(self, value):
         """The fields of a frozen ``SurveyQuestion`` that this block's value defines."""
         return {
-            "kind": self.kind,
             "key": value["key"],
             "text": value["text"],
             "help_text": value["help_text"] or "",

@@ -1,24 +1,32 @@
 """The "Ocena Urzędu" admin menu: the survey functions under their ordinance names."""
 
-from django.urls import reverse_lazy
+from django.urls import resolve, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from .models import GeneratedReport, SurveyResponse
-from .permissions import DOWNLOAD_PRINTABLE, ENTER_PAPER, GENERATE, policy
+from .permissions import policy
+
+
+def required_permission(url):
+    """``(model, action)`` that the admin view at ``url`` requires, read from the view itself
+    (its class, or the arguments its URL gives ``as_view()``)."""
+    view = resolve(url).func
+    initkwargs = getattr(view, "view_initkwargs", {})
+    model = initkwargs.get("model", view.view_class.model)
+    action = initkwargs.get("permission_required", view.view_class.permission_required)
+    return model, action
 
 
 class OfficeActionMenuItem(MenuItem):
-    """Shown to users who may perform ``action`` in at least one office: the permission its
-    view requires, asked of the same policy."""
+    """Shown to users who may perform, in at least one office, the action its view requires,
+    asked of the same policy: the menu and the view cannot disagree."""
 
-    def __init__(self, label, url_name, action, model=SurveyResponse, **kwargs):
+    def __init__(self, label, url_name, **kwargs):
         super().__init__(label, reverse_lazy(url_name), **kwargs)
-        self.action = action
-        self.model = model
 
     def is_shown(self, request):
-        return policy(self.model).user_has_permission(request.user, self.action)
+        model, action = required_permission(str(self.url))
+        return policy(model).user_has_permission(request.user, action)
 
 
 survey_menu = Menu(
@@ -36,7 +44,6 @@ def paper_entry_menu_item():
     return OfficeActionMenuItem(
         _("Enter a paper questionnaire"),
         "wagtail_ocena_admin:paper",
-        ENTER_PAPER,
         name="paper-entry",
         icon_name="form",
         order=100,
@@ -47,7 +54,6 @@ def printable_menu_item():
     return OfficeActionMenuItem(
         _("Download the printable questionnaire"),
         "wagtail_ocena_admin:printable",
-        DOWNLOAD_PRINTABLE,
         name="printable",
         icon_name="doc-full",
         order=200,
@@ -58,8 +64,6 @@ def report_menu_item():
     return OfficeActionMenuItem(
         _("Generate a report"),
         "wagtail_ocena_admin:reports",
-        GENERATE,
-        model=GeneratedReport,
         name="reports",
         icon_name="doc-full-inverse",
         order=50,

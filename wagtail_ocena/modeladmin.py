@@ -4,6 +4,8 @@ wagtail-modeladmin is in maintenance mode upstream; it is used here and nowhere 
 moving the listings to core Wagtail ``ModelViewSet``s touches this module only.
 """
 
+import functools
+
 from django.contrib.admin import (
     AllValuesFieldListFilter,
     ChoicesFieldListFilter,
@@ -12,41 +14,35 @@ from django.contrib.admin import (
 )
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
+from django.urls import URLPattern, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import HistoryView, IndexView
 
 from .models import GeneratedReport, SurveyResponse
-from .permissions import DELETE, ENTER_PAPER, VIEW, policy
+from .permissions import DELETE, ENTER_PAPER, OPEN, VIEW, policy
 from .views.admin import forbidden
 
 LISTING_ACTIONS = [VIEW, ENTER_PAPER, DELETE]
 
 
-class ResponseHistoryView(HistoryView):
+class PermittedHistoryView(HistoryView):
     # modeladmin's history view checks no permission of its own.
     def check_action_permitted(self, user):
         return self.permission_helper.user_can_inspect_obj(user, self.instance)
-
-
-def responses_policy():
-    return policy(SurveyResponse)
-
-
-def reports_policy():
-    return policy(GeneratedReport)
 
 
 class ResponsePermissionHelper(PermissionHelper):
     """Listing and inspecting only: entering, correcting and deleting have their own views."""
 
     def user_can_list(self, user):
-        return responses_policy().user_has_any_permission(user, LISTING_ACTIONS)
+        return policy(SurveyResponse).user_has_any_permission(user, LISTING_ACTIONS)
 
     def user_can_inspect_obj(self, user, obj):
-        return responses_policy().user_has_any_permission_for_instance(user, LISTING_ACTIONS, obj)
+        return policy(SurveyResponse).user_has_any_permission_for_instance(
+            user, LISTING_ACTIONS, obj
+        )
 
     def user_can_create(self, user):
         return False
@@ -107,7 +103,7 @@ class ResponseButtonHelper(ButtonHelper):
                     "title": _("Who entered, corrected or deleted it, and when"),
                 }
             )
-        may = responses_policy().user_has_permission_for_instance
+        may = policy(SurveyResponse).user_has_permission_for_instance
         if obj.is_paper and may(user, ENTER_PAPER, obj):
             buttons.append(
                 self.button(
@@ -136,42 +132,49 @@ class ResponseButtonHelper(ButtonHelper):
 
 
 class OfficeModelAdmin(ModelAdmin):
-    """A listing whose refusals are plain 403s, as the survey views' are.
+    """A listing of one office-scoped model: the rows of the offices where the user has one of
+    ``listing_actions``, and refusals as plain 403s, as the survey views answer.
 
     modeladmin raises PermissionDenied, which the admin turns into a redirect; and it looks
-    an object up before any permission check, so that without this a user who may not see
-    the listing would learn from 404 or 403 which ids exist.
+    an object up before any permission check, so that without the first check below a user
+    who may not see the listing would learn from 404 or 403 which ids exist.
     """
 
-    def _refusing(self, name, request, *args):
-        if args and not self.permission_helper.user_can_list(request.user):
-            return forbidden(request)
-        try:
-            return getattr(super(), name)(request, *args)
-        except PermissionDenied:
-            return forbidden(request)
+    listing_actions = ()
 
-    def index_view(self, request):
-        return self._refusing("index_view", request)
+    def get_admin_urls_for_registration(self):
+        return tuple(
+            URLPattern(url.pattern, self._refusing(url.callback), url.default_args, url.name)
+            for url in super().get_admin_urls_for_registration()
+        )
 
-    def create_view(self, request):
-        return self._refusing("create_view", request)
+    def _refusing(self, view):
+        @functools.wraps(view)
+        def refusing(request, *args, **kwargs):
+            of_one_object = bool(args or kwargs)
+            if of_one_object and not self.permission_helper.user_can_list(request.user):
+                return forbidden(request)
+            try:
+                return view(request, *args, **kwargs)
+            except PermissionDenied:
+                return forbidden(request)
 
-    def inspect_view(self, request, instance_pk):
-        return self._refusing("inspect_view", request, instance_pk)
+        return refusing
 
-    def history_view(self, request, instance_pk):
-        return self._refusing("history_view", request, instance_pk)
+    def get_permissions_for_registration(self):
+        # Registered once, by wagtail_hooks, whatever renders the listing.
+        return super().get_permissions_for_registration().none()
 
-    def edit_view(self, request, instance_pk):
-        return self._refusing("edit_view", request, instance_pk)
-
-    def delete_view(self, request, instance_pk):
-        return self._refusing("delete_view", request, instance_pk)
+    def get_queryset(self, request):
+        offices = policy(self.model).sites_user_has_any_permission_for(
+            request.user, self.listing_actions
+        )
+        return super().get_queryset(request).filter(site__in=offices)
 
 
 class SurveyResponseAdmin(OfficeModelAdmin):
     model = SurveyResponse
+    listing_actions = LISTING_ACTIONS
     menu_label = _("Completed questionnaires")
     menu_icon = "list-ul"
     menu_order = 300
@@ -179,7 +182,7 @@ class SurveyResponseAdmin(OfficeModelAdmin):
     inspect_view_enabled = True
     inspect_template_name = "wagtail_ocena/admin/response_inspect.html"
     permission_helper_class = ResponsePermissionHelper
-    history_view_class = ResponseHistoryView
+    history_view_class = PermittedHistoryView
     button_helper_class = ResponseButtonHelper
     list_display = (
         "submitted_on",
@@ -213,16 +216,6 @@ class SurveyResponseAdmin(OfficeModelAdmin):
     ordering = ("-submitted_on", "batch", "sheet_number")
     list_per_page = 50
 
-    def get_permissions_for_registration(self):
-        # Registered once, by wagtail_hooks, whatever renders the listing.
-        return super().get_permissions_for_registration().none()
-
-    def get_queryset(self, request):
-        offices = responses_policy().sites_user_has_any_permission_for(
-            request.user, LISTING_ACTIONS
-        )
-        return super().get_queryset(request).filter(site__in=offices)
-
 
 responses_admin = SurveyResponseAdmin()
 
@@ -231,7 +224,7 @@ class ReportPermissionHelper(PermissionHelper):
     """Listing only: archived reports are opened, downloaded and deleted in their own views."""
 
     def user_can_list(self, user):
-        return reports_policy().user_has_permission(user, VIEW)
+        return policy(GeneratedReport).user_has_permission(user, VIEW)
 
     def user_can_inspect_obj(self, user, obj):
         return False
@@ -248,9 +241,9 @@ class ReportPermissionHelper(PermissionHelper):
 
 class ReportButtonHelper(ButtonHelper):
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
-        may = reports_policy().user_has_permission_for_instance
+        may = policy(GeneratedReport).user_has_permission_for_instance
         buttons = []
-        if may(self.request.user, VIEW, obj):
+        if may(self.request.user, OPEN, obj):
             buttons.append(
                 {
                     "url": reverse("wagtail_ocena_admin:archived_report", args=[obj.pk]),
@@ -279,6 +272,7 @@ class ReportIndexView(IndexView):
 
 class GeneratedReportAdmin(OfficeModelAdmin):
     model = GeneratedReport
+    listing_actions = [VIEW]
     menu_label = _("Report archive")
     menu_icon = "doc-full"
     menu_order = 60
@@ -286,7 +280,7 @@ class GeneratedReportAdmin(OfficeModelAdmin):
     permission_helper_class = ReportPermissionHelper
     button_helper_class = ReportButtonHelper
     index_view_class = ReportIndexView
-    history_view_class = ResponseHistoryView
+    history_view_class = PermittedHistoryView
     list_display = (
         "created_at",
         "site",
@@ -302,13 +296,6 @@ class GeneratedReportAdmin(OfficeModelAdmin):
     list_select_related = ("site", "created_by")
     ordering = ("-created_at",)
     list_per_page = 50
-
-    def get_permissions_for_registration(self):
-        return super().get_permissions_for_registration().none()
-
-    def get_queryset(self, request):
-        offices = reports_policy().sites_user_has_permission_for(request.user, VIEW)
-        return super().get_queryset(request).filter(site__in=offices)
 
 
 reports_admin = GeneratedReportAdmin()

@@ -23,9 +23,9 @@ def printable_filename(version_code):
     return f"ankieta-{version_code}.pdf"
 
 
-def report_filename(kind, period_start, period_end, extension):
-    """``kind`` is "report" (the report itself) or "responses" (its raw responses)."""
-    prefix = {"report": "raport", "responses": "ankiety"}[kind]
+def report_filename(contents, period_start, period_end, extension):
+    """``contents`` is "report" (the report itself) or "responses" (its raw responses)."""
+    prefix = {"report": "raport", "responses": "ankiety"}[contents]
     return f"{prefix}-{period_start:%Y%m%d}-{period_end:%Y%m%d}.{extension}"
 
 

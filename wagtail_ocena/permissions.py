@@ -8,6 +8,7 @@ Wagtail's ``SitePermissionPolicy`` answers both. The policies are registered wit
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.permission_policies.sites import SitePermissionPolicy
@@ -22,6 +23,7 @@ VIEW = "view"
 DELETE = "delete"
 # Actions on reports
 GENERATE = "generate"
+OPEN = "open"  # one archived report: see ReportPermissionPolicy
 
 # (model, action, label in the group editor's panel)
 OFFICE_PERMISSIONS = [
@@ -35,20 +37,49 @@ OFFICE_PERMISSIONS = [
 ]
 
 
+def _expanded(actions):
+    actions = list(actions)
+    if OPEN in actions:
+        actions.remove(OPEN)
+        actions += [VIEW, GENERATE]
+    return actions
+
+
 class ReportPermissionPolicy(SitePermissionPolicy):
-    """Archived reports, office by office; and whoever generated a report may open it (its
-    page and file) while they may generate reports in its office, without the right to read
-    the rest of the archive."""
+    """Archived reports, office by office, with one action of its own: ``OPEN`` an archived
+    report (its page and file). A user may open a report with ``view`` in its office, or as its
+    author with ``generate`` there — whoever generated a report gets its file without the
+    right to read the rest of the archive. For the model or an office, ``OPEN`` means ``view``
+    or ``generate``; only for a report does authorship count."""
+
+    def user_has_any_permission(self, user, actions):
+        return super().user_has_any_permission(user, _expanded(actions))
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(_expanded(actions))
+
+    def sites_user_has_any_permission_for(self, user, actions):
+        return super().sites_user_has_any_permission_for(user, _expanded(actions))
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
-        if super().user_has_any_permission_for_instance(user, actions, instance):
+        actions = list(actions)
+        if OPEN in actions:
+            actions.remove(OPEN)
+            if self._may_open(user, instance):
+                return True
+        return bool(actions) and super().user_has_any_permission_for_instance(
+            user, actions, instance
+        )
+
+    def _may_open(self, user, instance):
+        allowed = super().user_has_any_permission_for_instance
+        if allowed(user, [VIEW], instance):
             return True
         return (
-            VIEW in actions
-            and isinstance(instance, GeneratedReport)
+            isinstance(instance, GeneratedReport)
             and user.pk is not None
             and instance.created_by_id == user.pk
-            and super().user_has_any_permission_for_instance(user, [GENERATE], instance)
+            and allowed(user, [GENERATE], instance)
         )
 
 
@@ -61,14 +92,12 @@ def permission_policies():
 
 
 def policy(model):
-    return policy_registry.get_by_type(model, fallback=False)
-
-
-def offices_for(user, action, model=SurveyResponse):
-    """The sites (offices) where ``user`` may perform ``action`` on ``model``."""
-    return (
-        policy(model).sites_user_has_permission_for(user, action).order_by("site_name", "hostname")
-    )
+    """The policy registered for ``model``; never Wagtail's fallback, which would let a check
+    of a policy not yet registered answer for the wrong permissions."""
+    registered = policy_registry.get_by_type(model, fallback=False)
+    if registered is None:
+        raise ImproperlyConfigured(f"No permission policy is registered for {model.__name__}.")
+    return registered
 
 
 def codename(model, action):

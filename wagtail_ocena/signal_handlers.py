@@ -23,10 +23,12 @@ def uncount_deleted_response(sender, instance, **kwargs):
         count(stored, stored.answers.select_related("question"), sign=-1)
 
 
-def queue_requested_report(sender, instance, created, **kwargs):
+def queue_requested_report(sender, instance, created, raw=False, **kwargs):
     from .models import ReportStatus
     from .tasks import generate_report_file
 
+    if raw:  # loaddata restores records; it asks for nothing
+        return
     # A report recorded as pending waits for the background task; one generated at once
     # (§5, the management command) is recorded as running.
     if created and instance.status == ReportStatus.PENDING:

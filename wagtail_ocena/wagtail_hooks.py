@@ -10,7 +10,7 @@ from wagtail.snippets.models import register_snippet
 
 from . import before_change, menu, modeladmin, permissions
 from .actions import DeleteSiteAction
-from .forms.permissions import OfficePermissionsForm
+from .forms.group_panel import OfficePermissionsForm
 from .models import GeneratedReport, SurveyPage, SurveyResponse
 from .views.paper import LOG_CORRECT, LOG_DELETE, LOG_ENTER
 from .views.reports import LOG_REPORT_DELETE

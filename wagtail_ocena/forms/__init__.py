@@ -1,4 +1,5 @@
-"""The package's forms: a questionnaire's answers, a paper sheet, the office data, a report."""
+"""The package's forms: a questionnaire's answers, a paper sheet, the office data, a report
+(and, in ``group_panel``, the group editor's panel of offices)."""
 
 from .answers import QuestionField, SurveyResponseForm
 from .office import OfficeSettingsForm

@@ -182,5 +182,5 @@ class GeneratedReport(models.Model):
 
     def filename(self):
         # A CSV holds the responses only, not the report.
-        kind = "responses" if self.format == ReportFormat.CSV else "report"
-        return report_filename(kind, self.period_start, self.period_end, self.format)
+        contents = "responses" if self.format == ReportFormat.CSV else "report"
+        return report_filename(contents, self.period_start, self.period_end, self.format)

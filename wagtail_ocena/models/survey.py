@@ -153,7 +153,8 @@ class AbstractSurveyPage(RoutablePageMixin, Page):
                 for key, label in child.block.question_options(child.value)
             ]
             _ensure_unique_keys(options, "label", fallback=names.OPTION_KEY_FALLBACK)
-            question = SurveyQuestion(position=position, **question_fields)
+            # The stream child's name is the question's kind (``questions.QuestionsBlock``).
+            question = SurveyQuestion(position=position, kind=child.block_type, **question_fields)
             question.choice_options = [
                 QuestionOption(position=index, **option) for index, option in enumerate(options)
             ]
@@ -303,7 +304,9 @@ class SurveyQuestion(FrozenModel):
     version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField()
     key = models.SlugField(_("key"), max_length=50)
-    kind = models.CharField(_("kind"), max_length=20, choices=question_kinds.kind_choices)
+    kind = models.CharField(
+        _("kind"), max_length=question_kinds.KIND_MAX_LENGTH, choices=question_kinds.kind_choices
+    )
     text = models.CharField(_("question"), max_length=500)
     help_text = models.CharField(_("hint"), max_length=500, blank=True)
     required = models.BooleanField(_("answer required"), default=False)

@@ -4,7 +4,7 @@
 the order the page editor offers them). Built-in kinds are registered on import.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Case, IntegerField, When
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -13,19 +13,36 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 
 from ..keys import fill_keys
 from ..names import QUESTION_KEY_FALLBACK
-from .base import QuestionType
+from .base import QuestionType, UnregisteredQuestion
 from .choice import MultipleChoiceQuestion, ProfileQuestion, SingleChoiceQuestion
 from .department import DepartmentQuestion
 from .open_text import OpenTextQuestion
 from .rating import RatingQuestion
 
+# The length of SurveyQuestion.kind, which stores a kind's name.
+KIND_MAX_LENGTH = 20
+REPORT_SECTIONS = (None, "areas", "questions", "profile")
+
 _kinds = {}
 
 
 def register(kind):
-    """Add ``kind`` (a ``QuestionType`` instance); returns it, so it can decorate a class."""
+    """Add ``kind`` (a ``QuestionType`` subclass or instance); returns it."""
     if isinstance(kind, type):
         kind = kind()
+    if not kind.name or len(kind.name) > KIND_MAX_LENGTH:
+        raise ImproperlyConfigured(
+            f"A question kind's name has 1 to {KIND_MAX_LENGTH} characters: {kind.name!r}."
+        )
+    if kind.report_section not in REPORT_SECTIONS:
+        raise ImproperlyConfigured(
+            f"Question kind {kind.name!r}: report_section must be one of {REPORT_SECTIONS}."
+        )
+    if (kind.report_section == "areas") != kind.rated:
+        raise ImproperlyConfigured(
+            f"Question kind {kind.name!r}: the rated areas are exactly the rated kinds "
+            '(report_section "areas" and rated = True go together).'
+        )
     _kinds[kind.name] = kind
     return kind
 
@@ -35,7 +52,9 @@ def unregister(name):
 
 
 def get(name):
-    return _kinds[name]
+    """The kind registered as ``name``; for a name no longer registered, a kind that keeps its
+    stored answers out of forms, counts and reports instead of failing."""
+    return _kinds.get(name) or UnregisteredQuestion(name)
 
 
 def kinds():
@@ -71,9 +90,12 @@ class QuestionsBlock(blocks.StreamBlock):
         kind_blocks = [(kind.name, kind.block_class()) for kind in _kinds.values()]
         super().__init__([*kind_blocks, *(local_blocks or [])], **kwargs)
         self.meta.block_counts = {
-            kind.name: {"max_num": kind.max_per_questionnaire}
-            for kind in _kinds.values()
-            if kind.max_per_questionnaire
+            **{
+                kind.name: {"max_num": kind.max_per_questionnaire}
+                for kind in _kinds.values()
+                if kind.max_per_questionnaire
+            },
+            **(self.meta.block_counts or {}),
         }
 
     class Meta:

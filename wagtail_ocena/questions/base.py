@@ -10,6 +10,8 @@ To add a kind, subclass ``QuestionType`` (or the closest built-in kind) and regi
 instance with ``wagtail_ocena.questions.register``; see docs/architecture.md.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 
 class QuestionType:
     name = None  # stored in SurveyQuestion.kind; never change it once answers exist
@@ -95,3 +97,24 @@ class QuestionType:
 
     def report_result(self, result, figures):
         """Fill a report's ``QuestionResult`` of the question from the period's ``figures``."""
+
+
+class UnregisteredQuestion(QuestionType):
+    """A stored kind whose class is no longer registered: its answers stay in the database,
+    out of the counts and reports, and responses with them can still be deleted."""
+
+    counted = False
+
+    def __init__(self, name):
+        self.name = self.label = name
+
+    def _missing(self, *args):
+        raise ImproperlyConfigured(f"The question kind {self.name!r} is not registered.")
+
+    form_field = answer_fields = _missing
+
+    def form_value(self, answers):
+        return None
+
+    def count_value(self, answer):
+        return None

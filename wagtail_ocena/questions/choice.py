@@ -14,8 +14,6 @@ from .base import QuestionType
 
 
 class ChoiceQuestionBlock(BaseQuestionBlock):
-    kind = QuestionKind.SINGLE_CHOICE
-
     options = blocks.ListBlock(AnswerOptionBlock(), min_num=2, label=_("Answers"))
 
     class Meta:
@@ -50,8 +48,6 @@ class ChoiceQuestionBlock(BaseQuestionBlock):
 
 
 class MultipleChoiceQuestionBlock(ChoiceQuestionBlock):
-    kind = QuestionKind.MULTIPLE_CHOICE
-
     class Meta:
         icon = "tasks"
         label = _("Multiple choice")
@@ -59,8 +55,6 @@ class MultipleChoiceQuestionBlock(ChoiceQuestionBlock):
 
 class ProfileQuestionBlock(ChoiceQuestionBlock):
     """A single-choice question of the respondent profile (metryczka), asked last."""
-
-    kind = QuestionKind.PROFILE
 
     class Meta:
         icon = "user"

@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..blocks import BaseQuestionBlock
@@ -9,8 +9,6 @@ from .base import QuestionType
 
 class DepartmentQuestionBlock(BaseQuestionBlock):
     """Which department handled the matter; the answers are the office's active departments."""
-
-    kind = QuestionKind.DEPARTMENT
 
     class Meta:
         icon = "group"
@@ -23,7 +21,7 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         # was deactivated still names it.
         if department.is_active:
             return department.name
-        return _gettext("%(name)s (inactive)") % {"name": department.name}
+        return gettext("%(name)s (inactive)") % {"name": department.name}
 
 
 class DepartmentQuestion(QuestionType):

@@ -14,8 +14,6 @@ MAX_OPEN_TEXT_LENGTH = 5000
 
 
 class OpenQuestionBlock(BaseQuestionBlock):
-    kind = QuestionKind.OPEN_TEXT
-
     max_length = blocks.IntegerBlock(
         label=_("Maximum length (characters)"),
         default=2000,

@@ -13,8 +13,6 @@ NOT_APPLICABLE_LABEL = _("not applicable / hard to say")
 
 
 class RatingQuestionBlock(BaseQuestionBlock):
-    kind = QuestionKind.RATING
-
     allow_not_applicable = blocks.BooleanBlock(
         label=_("Offer “not applicable / hard to say”"), required=False, default=True
     )
@@ -57,7 +55,7 @@ class RatingQuestion(QuestionType):
         )
 
     def printable_group(self, question):
-        return (tuple(question.scale_labels), question.allow_not_applicable)
+        return (self.name, tuple(question.scale_labels), question.allow_not_applicable)
 
     def answer_fields(self, question, value):
         if value == NOT_APPLICABLE:

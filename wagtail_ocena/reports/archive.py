@@ -1,4 +1,4 @@
-"""Archived report files: requesting one and generating it."""
+"""Archived report files: claiming a requested one and generating it."""
 
 import tempfile
 

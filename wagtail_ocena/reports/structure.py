@@ -71,10 +71,6 @@ class QuestionResult:
     options: list = field(default_factory=list)
 
     @property
-    def is_rating(self):
-        return self.section == "areas"
-
-    @property
     def is_multiple_choice(self):
         return self.multiple
 

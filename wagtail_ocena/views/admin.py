@@ -11,6 +11,7 @@ a plain 403, rendering nothing of the refused view.
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -18,6 +19,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.models import Site
 
 from ..models import GeneratedReport, OfficeSettings, SurveyResponse, SurveyVersion
+from ..permissions import policy
 
 # The wagtail-modeladmin listings (modeladmin.py), reached by their URL names from here only,
 # so that nothing imports the integration.
@@ -62,22 +64,23 @@ class Office:
         return versions.filter(page__live=True).first() or versions.first()
 
 
-class _LookUp:
+class LookUpMixin:
+    """Calls ``look_up(**url_kwargs)`` after the permission checks before it in the MRO."""
+
     def dispatch(self, request, *args, **kwargs):
         self.look_up(**kwargs)
         return super().dispatch(request, *args, **kwargs)
 
 
-class OfficeAdminView(PermissionCheckedMixin, _LookUp, WagtailAdminTemplateMixin):
+class OfficeAdminView(PermissionCheckedMixin, LookUpMixin, WagtailAdminTemplateMixin):
     """An admin view of the survey functions, for users whose permission policy allows it.
 
-    ``permission_required`` (or ``any_permission_required``) is checked for the model
-    before anything is looked up; ``look_up()`` then finds what the URL names and checks
-    ``action`` (by default the permission required) for that office or object.
+    ``permission_required`` is checked for ``model`` before anything is looked up;
+    ``look_up()`` then finds what the URL names and checks the same action for that office or
+    object (``require()``).
     """
 
     model = SurveyResponse
-    action = None
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -85,15 +88,16 @@ class OfficeAdminView(PermissionCheckedMixin, _LookUp, WagtailAdminTemplateMixin
         except PermissionDenied:
             return forbidden(request)
 
-    def get_action(self):
-        return self.action or self.permission_required
+    @cached_property
+    def permission_policy(self):
+        return policy(self.model)
 
     def look_up(self, **kwargs):
         pass
 
     def require(self, instance, action=None):
         """Refuse (403) unless the user may do the action on ``instance`` (a site or object)."""
-        if not self.user_has_permission_for_instance(action or self.get_action(), instance):
+        if not self.user_has_permission_for_instance(action or self.permission_required, instance):
             raise PermissionDenied
 
     def get_breadcrumbs_items(self):
@@ -101,7 +105,7 @@ class OfficeAdminView(PermissionCheckedMixin, _LookUp, WagtailAdminTemplateMixin
 
     def offices(self):
         policy, user = self.permission_policy, self.request.user
-        sites = policy.sites_user_has_permission_for(user, self.get_action())
+        sites = policy.sites_user_has_permission_for(user, self.permission_required)
         return [Office(site) for site in sites.order_by("site_name", "hostname")]
 
 

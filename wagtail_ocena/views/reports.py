@@ -14,7 +14,7 @@ from wagtail.log_actions import log
 
 from ..forms import ReportForm
 from ..models import GeneratedReport, ReportFormat
-from ..permissions import DELETE, GENERATE, VIEW
+from ..permissions import DELETE, GENERATE, OPEN, VIEW
 from ..reports.compute import build_report
 from .admin import OfficeAdminView, OfficeView, admin_url, listing_url
 
@@ -91,8 +91,7 @@ class ReportExportView(OfficeReportMixin, View):
 
 
 class ArchivedReportMixin(OfficeAdminView):
-    """Views of one archived report, for users with ``action`` on it (the policy lets its
-    author open it too)."""
+    """Views of one archived report, for users with the permission required on it."""
 
     model = GeneratedReport
 
@@ -105,9 +104,7 @@ class ArchivedReportMixin(OfficeAdminView):
 class ArchivedReportView(ArchivedReportMixin, TemplateView):
     """An archived report: its status while it is being made, then its file."""
 
-    # Authors may open their reports without reading the archive: checked on the record.
-    any_permission_required = [VIEW, GENERATE]
-    action = VIEW
+    permission_required = OPEN
     template_name = "wagtail_ocena/admin/archived_report.html"
     page_title = gettext_lazy("Archived report")
     header_icon = "doc-full"
@@ -122,8 +119,7 @@ class ArchivedReportView(ArchivedReportMixin, TemplateView):
 
 
 class ArchivedReportFileView(ArchivedReportMixin, View):
-    any_permission_required = [VIEW, GENERATE]
-    action = VIEW
+    permission_required = OPEN
 
     def get(self, request, *args, **kwargs):
         if not self.record.is_ready:
