@@ -8,7 +8,7 @@ view checks the same permission (``menu.py``), and the listings' buttons too. A 
 a plain 403, rendering nothing of the refused view.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -83,6 +83,8 @@ class OfficeAdminView(PermissionCheckedMixin, LookUpMixin, WagtailAdminTemplateM
     model = SurveyResponse
 
     def dispatch(self, request, *args, **kwargs):
+        if self.permission_required is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} names no permission_required.")
         try:
             return super().dispatch(request, *args, **kwargs)
         except PermissionDenied:
@@ -95,17 +97,18 @@ class OfficeAdminView(PermissionCheckedMixin, LookUpMixin, WagtailAdminTemplateM
     def look_up(self, **kwargs):
         pass
 
-    def require(self, instance, action=None):
+    def require(self, instance):
         """Refuse (403) unless the user may do the action on ``instance`` (a site or object)."""
-        if not self.user_has_permission_for_instance(action or self.permission_required, instance):
+        if not self.user_has_permission_for_instance(self.permission_required, instance):
             raise PermissionDenied
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def offices(self):
-        policy, user = self.permission_policy, self.request.user
-        sites = policy.sites_user_has_permission_for(user, self.permission_required)
+        sites = self.permission_policy.sites_user_has_permission_for(
+            self.request.user, self.permission_required
+        )
         return [Office(site) for site in sites.order_by("site_name", "hostname")]
 
 
