@@ -48,19 +48,13 @@ def report_before_change(page, user=None, revision=None):
     version = page.current_version
     if version is None:
         return []
-    site_ids = (
-        SurveyResponse.objects.filter(version=version)
-        .values_list("site_id", flat=True)
-        .distinct()
-        .order_by("site_id")
-    )
+    sites = Site.objects.filter(
+        pk__in=SurveyResponse.objects.filter(version=version).values("site_id")
+    ).order_by("pk")
     new_records = []
     try:
         with transaction.atomic():
-            return [
-                _report_of_site(version, site_id, user, revision, new_records)
-                for site_id in site_ids
-            ]
+            return [_report_of_site(version, site, user, revision, new_records) for site in sites]
     except Exception:
         # The rows went with the rollback; their files are not in the database.
         for record in new_records:
@@ -74,9 +68,9 @@ def report_before_change(page, user=None, revision=None):
         raise
 
 
-def _report_of_site(version, site_id, user, revision, new_records):
+def _report_of_site(version, site, user, revision, new_records):
     made = GeneratedReport.objects.filter(
-        site_id=site_id,
+        site=site,
         replaced_version=version,
         reason=ReportReason.BEFORE_CHANGE,
         status=ReportStatus.DONE,
@@ -86,7 +80,7 @@ def _report_of_site(version, site_id, user, revision, new_records):
     last = made.order_by("-period_end", "-completed_at").first()
     start = last.period_end if last else timezone.localtime(version.created_at).date()
     record = GeneratedReport.objects.request(
-        Site.objects.get(pk=site_id),
+        site,
         Period(start, timezone.localdate()),
         ReportFilters(version=version),
         ReportFormat.PDF,

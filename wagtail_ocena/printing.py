@@ -41,7 +41,7 @@ def questionnaire_sections(form):
         if isinstance(key, tuple):
             yield items[0].type.printable_group_template, items
         else:
-            yield items[0].printable_template, items
+            yield items[0].type.printable_template, items
 
 
 def _data_uri(content_type, data):

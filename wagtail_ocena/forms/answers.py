@@ -21,18 +21,6 @@ class QuestionField:
         return self.question.kind
 
     @property
-    def template(self):
-        return self.type.template
-
-    @property
-    def paper_template(self):
-        return self.type.paper_template
-
-    @property
-    def printable_template(self):
-        return self.type.printable_template
-
-    @property
     def input_type(self):
         return "checkbox" if self.type.multiple else "radio"
 

@@ -97,6 +97,11 @@ class OfficeAdminView(PermissionCheckedMixin, LookUpMixin, WagtailAdminTemplateM
     def look_up(self, **kwargs):
         pass
 
+    def for_office(self, site):
+        """Refuse unless the user may do the action in ``site``'s office; then act for it."""
+        self.require(site)
+        self.office = Office(site)
+
     def require(self, instance):
         """Refuse (403) unless the user may do the action on ``instance`` (a site or object)."""
         if not self.user_has_permission_for_instance(self.permission_required, instance):
@@ -116,9 +121,7 @@ class OfficeView(OfficeAdminView):
     """A view of one office, whose site id is ``site_id`` in the URL."""
 
     def look_up(self, site_id, **kwargs):
-        site = get_object_or_404(Site, pk=site_id)
-        self.require(site)
-        self.office = Office(site)
+        self.for_office(get_object_or_404(Site, pk=site_id))
 
     def get_page_subtitle(self):
         return self.office.name

@@ -11,7 +11,7 @@ from ..models import SurveyPage
 from ..names import printable_filename
 from ..permissions import DOWNLOAD_PRINTABLE
 from ..printing import render_questionnaire_pdf
-from .admin import Office, OfficeAdminView, admin_url
+from .admin import OfficeAdminView, admin_url
 
 
 def printable_links(office):
@@ -36,8 +36,7 @@ class PrintableQuestionnaireView(OfficeAdminView, View):
         site = self.page.get_site()
         if site is None:
             raise PermissionDenied
-        self.require(site)
-        self.office = Office(site)
+        self.for_office(site)
 
     def get(self, request, *args, **kwargs):
         page = self.page
