@@ -33,6 +33,7 @@ import json
 import os
 import random
 import resource
+import secrets
 import statistics
 import subprocess
 import sys
@@ -52,6 +53,7 @@ REPEATED = ["report", "forms"]
 
 def setup_django(database_url):
     os.environ["DJANGO_SETTINGS_MODULE"] = "example_site.settings"
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ["DATABASE_URL"] = database_url
     import django

@@ -8,11 +8,17 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-site-only-not-a-secret")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        # A known key would let anyone sign form tokens and sessions.
+        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY: DEBUG is off.")
+    SECRET_KEY = "example-site-development-only"
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -44,6 +50,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A survey or admin form sent while the database is out of reach: 503, form kept.
+    "wagtail_ocena.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -76,9 +84,18 @@ WSGI_APPLICATION = "example_site.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many residents at once on one SQLite file: readers never wait for the writer (WAL),
+    # a writer waits its turn for up to 20 s instead of failing, and every transaction
+    # takes the write lock when it starts, so none fails half-way upgrading to it.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
 
 # Rate limits and used form tokens live here; production with several app
 # processes needs a shared cache (Redis, Memcached or the database cache).
@@ -109,3 +126,17 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # without its CSRF token gets a readable page instead of Django's bare 403.
 WAGTAIL_OCENA_BASE_TEMPLATE = "base.html"
 CSRF_FAILURE_VIEW = "wagtail_ocena.views.csrf_failure"
+
+# Errors with their tracebacks go to stderr (the service's journal), with DEBUG off too:
+# Django's own default would only mail them to ADMINS.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": "ERROR"},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "wagtail_ocena": {"handlers": ["stderr"], "level": "INFO"},
+    },
+}

@@ -17,3 +17,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# Oversized or malformed requests get a readable Polish page instead of Django's bare one.
+handler400 = "wagtail_ocena.views.request_refused"

@@ -1,5 +1,6 @@
 import datetime
 import time
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -13,6 +14,21 @@ from wagtail_ocena.models import Department, OfficeSettings, SurveyPage, SurveyR
 from wagtail_ocena.protection import TOKEN_FIELD, FormToken
 
 ADMINISTRATORS = "Ocena Urzędu — administratorzy"
+FORM_ENCODED = "application/x-www-form-urlencoded"
+
+
+class BrowserClient(Client):
+    """Posts a dict as a browser sends a form without files: URL-encoded, not multipart."""
+
+    def post(self, path, data=None, content_type=FORM_ENCODED, **extra):
+        if content_type == FORM_ENCODED and isinstance(data, dict):
+            data = urlencode(data, doseq=True)
+        return super().post(path, data, content_type=content_type, **extra)
+
+
+@pytest.fixture
+def client():
+    return BrowserClient()
 
 
 @pytest.fixture(autouse=True)
@@ -138,7 +154,7 @@ def clerk(django_user_model):
 
 
 def logged_in(user):
-    client = Client()
+    client = BrowserClient()
     client.force_login(user)
     return client
 

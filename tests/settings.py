@@ -17,3 +17,5 @@ STORAGES = {
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]  # tests serve several offices under their own host names
+# One test process: its per-process cache is all the rate limit needs here.
+SILENCED_SYSTEM_CHECKS = ["wagtail_ocena.W001"]

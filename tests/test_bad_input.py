@@ -3,12 +3,11 @@
 import re
 
 import pytest
-from django.test import Client
 
 from wagtail_ocena.models import Answer, SurveyPage, SurveyResponse
 from wagtail_ocena.protection import HONEYPOT_FIELD, TOKEN_FIELD, FormToken
 
-from .conftest import form_token, valid_answers
+from .conftest import BrowserClient, form_token, valid_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +252,7 @@ def test_invisible_control_characters_are_dropped_from_free_text(client, survey)
 
 
 def test_post_without_csrf_token_gets_a_readable_page(survey):
-    client = Client(enforce_csrf_checks=True)
+    client = BrowserClient(enforce_csrf_checks=True)
 
     response = client.post(survey.url, valid_answers(survey))
 
@@ -265,7 +264,7 @@ def test_post_without_csrf_token_gets_a_readable_page(survey):
 
 
 def test_post_with_csrf_token_from_a_real_form(survey):
-    client = Client(enforce_csrf_checks=True)
+    client = BrowserClient(enforce_csrf_checks=True)
     page = client.get(survey.url).content.decode()
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 

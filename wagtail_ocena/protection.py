@@ -1,10 +1,14 @@
 """Abuse controls for the public questionnaire that store nothing about the respondent.
 
 Every key written here is a salted hash that expires within hours; no IP address,
-user agent or cookie is kept with a response.
+user agent or cookie is kept with a response. Used form tokens are kept in the database (one
+row each, shared by every app process); rate-limit counters in the configured cache.
 """
 
+import datetime
 import hashlib
+import ipaddress
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -15,6 +19,9 @@ from django.core.cache import caches
 from django.utils.translation import gettext_lazy as _
 
 from .conf import get_setting
+from .models import UsedFormToken
+
+logger = logging.getLogger(__name__)
 
 TOKEN_FIELD = "ocena_token"  # noqa: S105 (a field name, not a secret)
 HONEYPOT_FIELD = "ocena_kontakt"
@@ -28,6 +35,7 @@ class SubmissionProblem:
     EXPIRED = "expired"
     TOO_FAST = "too_fast"
     HONEYPOT = "honeypot"
+    UNAVAILABLE = "unavailable"
 
     MESSAGES = {
         INVALID_TOKEN: _(
@@ -45,6 +53,11 @@ class SubmissionProblem:
         HONEYPOT: _(
             "The questionnaire could not be accepted because a field meant to stay empty was "
             "filled in. Please send it again."
+        ),
+        UNAVAILABLE: _(
+            "We could not save the questionnaire because of a momentary technical problem. "
+            "Nothing was saved, and your answers are kept below: please send it again in a "
+            "moment."
         ),
     }
 
@@ -109,16 +122,17 @@ class FormToken:
             return SubmissionProblem.TOO_FAST
         return None
 
-    def _used_key(self):
-        return f"wagtail_ocena:used:{_hash('nonce', self.nonce)}"
-
     def use(self):
-        """Mark the token used; False if it was used already (a replayed submission)."""
-        return _cache().add(self._used_key(), 1, timeout=get_setting("FORM_MAX_AGE") + 60)
+        """Mark the token used; False if it was used already (a replayed submission).
 
-    def release(self):
-        """Undo ``use()`` when saving the response failed, so the resident can retry."""
-        _cache().delete(self._used_key())
+        Call it in the transaction that saves the response: should saving fail, the token
+        is unused again.
+        """
+        expires = self.issued_at + get_setting("FORM_MAX_AGE") + 60
+        return UsedFormToken.objects.claim(
+            _hash("nonce", self.nonce),
+            datetime.datetime.fromtimestamp(expires, tz=datetime.UTC),
+        )
 
 
 def client_address(request):
@@ -129,8 +143,22 @@ def client_address(request):
         # the left of those entries was written by the client and cannot be trusted.
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         if len(forwarded) >= proxies and forwarded[-proxies]:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+            return _client_network(forwarded[-proxies])
+    return _client_network(request.META.get("REMOTE_ADDR", ""))
+
+
+def _client_network(address):
+    """One client's address as a rate limit must count it: an IPv6 host picks any address
+    of its /64 at will, so the /64 is the client."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 class RateLimit:
@@ -148,11 +176,17 @@ class RateLimit:
     def hit(self):
         """Count one POST; True while the client is within the limit."""
         cache = _cache()
-        cache.add(self.key, 0, timeout=self.window + 1)
         try:
-            count = cache.incr(self.key)
-        except ValueError:
-            # The counter expired between add() and incr().
-            cache.set(self.key, 1, timeout=self.window + 1)
-            count = 1
+            cache.add(self.key, 0, timeout=self.window + 1)
+            try:
+                count = cache.incr(self.key)
+            except ValueError:
+                # The counter expired between add() and incr().
+                cache.set(self.key, 1, timeout=self.window + 1)
+                count = 1
+        except Exception:
+            # Cache backends raise their own errors (Redis's ConnectionError, for one). A
+            # resident's answers matter more than the limit: the POST goes on, unlimited.
+            logger.exception("The rate limit's cache failed; the survey POST was not limited.")
+            return True
         return count <= self.posts

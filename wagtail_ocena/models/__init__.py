@@ -9,6 +9,7 @@ from .office import Department, OfficeSettings
 from .reports import GeneratedReport, ReportFormat, ReportReason, ReportStatus
 from .responses import Answer, SurveyResponse
 from .survey import QuestionOption, SurveyPage, SurveyQuestion, SurveyVersion
+from .tokens import UsedFormToken
 
 __all__ = [
     "Answer",
@@ -29,4 +30,5 @@ __all__ = [
     "SurveyQuestion",
     "SurveyResponse",
     "SurveyVersion",
+    "UsedFormToken",
 ]

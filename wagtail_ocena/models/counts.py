@@ -10,6 +10,7 @@ department (for reports of one department); answers of the whole office; and rat
 department (for the departments' indices).
 """
 
+import uuid
 from collections import Counter
 
 from django.db import connection, models
@@ -23,6 +24,9 @@ class DailyCount(models.Model):
     """What every count table has: the office, the day (and its month), the channel and the
     count. ``key`` names the columns of its unique key, in the order rows are written."""
 
+    # Random: sequential ids would tell which answers of a day came first.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wagtail_reference_index_ignore = True
     site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     # The first day of ``day``'s month: reports group by it without a date function.
@@ -193,7 +197,7 @@ def _increment(model, counts):
     key_columns = model.key_columns()
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = [*key_columns, "month", "count"]
+    columns = ["id", *key_columns, "month", "count"]
     row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     # Only quoted identifiers of the models are interpolated; every value is a parameter.
     sql = (
@@ -204,9 +208,11 @@ def _increment(model, counts):
     )
     day = key_columns.index("day")
     adapt = connection.ops.adapt_datefield_value
+    new_id = model._meta.pk
     params = []
     for key in sorted(counts):
         month = key[day].replace(day=1)
+        params.append(new_id.get_db_prep_value(uuid.uuid4(), connection))
         params += [adapt(v) if i == day else v for i, v in enumerate(key)]
         params += [adapt(month), counts[key]]
     with connection.cursor() as cursor:

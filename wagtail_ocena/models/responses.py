@@ -56,6 +56,8 @@ class SurveyResponse(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Wagtail's reference index would write rows with sequential ids for every response.
+    wagtail_reference_index_ignore = True
     site = models.ForeignKey(
         "wagtailcore.Site",
         on_delete=models.PROTECT,
@@ -179,6 +181,9 @@ class SurveyResponse(models.Model):
 class Answer(models.Model):
     """One question's answer within a response (one row per chosen option)."""
 
+    # Random, like the response's: a sequential key would give away the order of submissions.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wagtail_reference_index_ignore = True
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(
         "wagtail_ocena.SurveyQuestion", on_delete=models.PROTECT, related_name="answers"

@@ -1,6 +1,10 @@
 """Public views: the resident's questionnaire and its thank-you page."""
 
+import logging
+
 from django.core.cache import caches
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -18,6 +22,9 @@ from ..protection import (
     RateLimit,
     SubmissionProblem,
 )
+from .unavailable import TRANSIENT_DATABASE_ERRORS, unavailable
+
+logger = logging.getLogger(__name__)
 
 
 class SurveyContext:
@@ -76,6 +83,9 @@ def survey_form(request, page, preview=False):
 
 def _submit(survey, current_version):
     request, page = survey.request, survey.page
+    if request.content_type.startswith("multipart/"):
+        # The questionnaire's form sends no files; a multipart body is a script's.
+        return request_refused(request, RefusedBody.FILES)
     limit = RateLimit(request)
     if not limit.hit():
         response = survey.render(
@@ -103,21 +113,29 @@ def _submit(survey, current_version):
     questions = version.load_questions()
     form = survey.form(questions, request.POST)
     if form.is_valid() and problem is None:
-        if not token.use():
-            # Sent twice (a double click, or Back and send again): it was saved the first time.
-            return _see_other(page.get_thank_you_url(request) + "?" + SENT_TWICE)
         try:
-            SurveyResponse.objects.record(
-                version,
-                form.answers(),
-                questions=questions,
-                site=survey.site,
-                channel=Channel.ELECTRONIC,
-                submitted_on=timezone.localdate(),
-            )
-        except Exception:
-            token.release()
-            raise
+            with transaction.atomic():
+                if not token.use():
+                    # Sent twice (a double click, or Back and send again): it was saved the
+                    # first time.
+                    return _see_other(page.get_thank_you_url(request) + "?" + SENT_TWICE)
+                SurveyResponse.objects.record(
+                    version,
+                    form.answers(),
+                    questions=questions,
+                    site=survey.site,
+                    channel=Channel.ELECTRONIC,
+                    submitted_on=timezone.localdate(),
+                )
+        except TRANSIENT_DATABASE_ERRORS:
+            # Rolled back whole, the token with it: the same form can be sent again.
+            logger.exception("A survey response could not be saved; the resident may resend.")
+            try:
+                return survey.render_form(
+                    form, token, status=503, problem=SubmissionProblem.UNAVAILABLE
+                ).render()
+            except TRANSIENT_DATABASE_ERRORS:
+                return unavailable(request)
         return _see_other(page.get_thank_you_url(request))
 
     if token is None or problem == SubmissionProblem.EXPIRED:
@@ -163,6 +181,43 @@ def printable_questionnaire(request, page):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{printable_filename(version.code)}"'
     return response
+
+
+class RefusedBody:
+    """Why a posted body was refused before its answers could be read."""
+
+    TOO_LARGE = "too_large"
+    TOO_MANY_FIELDS = "too_many_fields"
+    FILES = "files"
+    OTHER = "other"
+
+    STATUS = {TOO_LARGE: 413}
+
+
+def request_refused(request, exception=None):
+    """A readable page for a request Django refuses as malformed (HTTP 400), and the survey's
+    refusal of a body too large, with too many fields, or with files.
+
+    Set ``handler400 = "wagtail_ocena.views.request_refused"`` in the site's root URLconf.
+    """
+    if isinstance(exception, str):
+        reason = exception
+    elif isinstance(exception, RequestDataTooBig):
+        reason = RefusedBody.TOO_LARGE
+    elif isinstance(exception, TooManyFieldsSent):
+        reason = RefusedBody.TOO_MANY_FIELDS
+    else:
+        reason = RefusedBody.OTHER
+    return TemplateResponse(
+        request,
+        "wagtail_ocena/request_refused.html",
+        {
+            "base_template": get_setting("BASE_TEMPLATE"),
+            "reason": reason,
+            "retry_url": request.path,
+        },
+        status=RefusedBody.STATUS.get(reason, 400),
+    )
 
 
 def csrf_failure(request, reason=""):
