@@ -459,7 +459,7 @@ def test_comments_are_escaped_and_can_be_left_out(clerk_client, survey, site, of
         ),
         (
             {"date_from": "2099-01-01", "date_to": "2099-02-01"},
-            "Okres nie może zaczynać się w przyszłości.",
+            "Odpowiedzi bieżącego dnia trafiają do raportu po jego zakończeniu",
         ),
         (
             {"date_from": "2001-01-01", "date_to": "2026-01-01"},
@@ -842,7 +842,10 @@ def test_publishing_changed_questions_archives_the_report_first(admin_client, ma
     assert record.reason == "before_change"
     assert record.replaced_version == old_version
     assert record.status == "done"
-    assert record.period_start == timezone.localtime(old_version.created_at).date()
+    # The version was made today, and a report ends yesterday at the latest.
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    assert timezone.localtime(old_version.created_at).date() == yesterday + datetime.timedelta(1)
+    assert (record.period_start, record.period_end) == (yesterday, yesterday)
     assert record.filters["version"] == old_version.pk
     assert "zarchiwizowano raport wyników wersji" in response.content.decode()
     assert SurveyPage.objects.get(pk=march.pk).current_version.number == 2

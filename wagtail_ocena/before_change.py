@@ -9,6 +9,7 @@ fails the old questions stay in effect and the editor is warned, until a publica
 succeeds.
 """
 
+import datetime
 import logging
 
 from django.contrib import messages
@@ -79,9 +80,12 @@ def _report_of_site(version, site, user, revision, new_records):
         return same  # the editor's "Publish" made it; the publication itself finds it here
     last = made.order_by("-period_end", "-completed_at").first()
     start = last.period_end if last else timezone.localtime(version.created_at).date()
+    # Up to yesterday, as every report: today's responses would be shown almost one by one.
+    # They are in the next report of the period.
+    end = timezone.localdate() - datetime.timedelta(days=1)
     record = GeneratedReport.objects.request(
         site,
-        Period(start, timezone.localdate()),
+        Period(min(start, end), end),
         ReportFilters(version=version),
         ReportFormat.PDF,
         user,

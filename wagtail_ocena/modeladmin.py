@@ -40,7 +40,7 @@ class ResponsePermissionHelper(PermissionHelper):
         return policy(SurveyResponse).user_has_any_permission(user, LISTING_ACTIONS)
 
     def user_can_inspect_obj(self, user, obj):
-        return policy(SurveyResponse).user_has_any_permission_for_instance(
+        return obj.is_settled and policy(SurveyResponse).user_has_any_permission_for_instance(
             user, LISTING_ACTIONS, obj
         )
 
@@ -213,8 +213,12 @@ class SurveyResponseAdmin(OfficeModelAdmin):
         "sheet_number",
     )
     search_fields = ("batch",)
+    # The listing adds the random key last, so that no order of arrival shows.
     ordering = ("-submitted_on", "batch", "sheet_number")
     list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).settled()
 
 
 responses_admin = SurveyResponseAdmin()

@@ -16,6 +16,10 @@ from .paper import PaperSheetForm
 
 # No survey predates it, and the period compared with must still be a valid date.
 EARLIEST_REPORT_DATE = datetime.date(2000, 1, 1)
+TODAY_NOT_REPORTED = _(
+    "Responses of the current day are reported once the day is over: the period must end "
+    "yesterday at the latest."
+)
 
 
 class ReportForm(forms.Form):
@@ -72,10 +76,14 @@ class ReportForm(forms.Form):
 
     def clean(self):
         cleaned_data = super().clean()
+        # A report ends yesterday at the latest: two reports of a day still going on, made a
+        # minute apart, would differ by one respondent's answers.
         today = timezone.localdate()
+        last_day = today - datetime.timedelta(days=1)
         preset = cleaned_data.get("preset")
         if preset and preset != "custom":
             period = preset_period(preset, today)
+            period = Period(period.start, min(period.end, last_day))
         else:
             start, end = cleaned_data.get("date_from"), cleaned_data.get("date_to")
             if not start or not end:
@@ -84,8 +92,8 @@ class ReportForm(forms.Form):
                 return cleaned_data
             if start > end:
                 raise ValidationError(_("The period cannot end before it starts."))
-            if start > today:
-                self.add_error("date_from", _("The period cannot start in the future."))
+            if start > last_day:
+                self.add_error("date_from", TODAY_NOT_REPORTED)
                 return cleaned_data
             if start < EARLIEST_REPORT_DATE:
                 self.add_error(
@@ -94,12 +102,14 @@ class ReportForm(forms.Form):
                     % {"date": formats.date_format(EARLIEST_REPORT_DATE)},
                 )
                 return cleaned_data
-            period = Period(start, min(end, today))
+            period = Period(start, min(end, last_day))
             if period.days > get_setting("REPORT_MAX_DAYS"):
                 raise ValidationError(
                     _("A report can cover at most %(days)s days.")
                     % {"days": get_setting("REPORT_MAX_DAYS")}
                 )
+        if period.end < period.start:
+            raise ValidationError(TODAY_NOT_REPORTED)
         cleaned_data["period"] = period
         return cleaned_data
 

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,16 @@ from .office import Department
 from .survey import SurveyVersion
 
 
-class SurveyResponseManager(models.Manager):
+class SurveyResponseQuerySet(models.QuerySet):
+    def settled(self, today=None):
+        """Responses that may be shown one by one: paper ones, and electronic ones of the
+        days that are over. Today's electronic responses, shown as they arrive, would let a
+        clerk who has just served a client read that client's answers."""
+        today = today or timezone.localdate()
+        return self.exclude(channel=Channel.ELECTRONIC, submitted_on__gte=today)
+
+
+class SurveyResponseManager(models.Manager.from_queryset(SurveyResponseQuerySet)):
     @transaction.atomic
     def record(self, version, answers, *, questions=None, **fields):
         """Save one completed questionnaire: the response and all its answer rows, or nothing.
@@ -141,6 +151,11 @@ class SurveyResponse(models.Model):
     @property
     def is_paper(self):
         return self.channel == Channel.PAPER
+
+    @property
+    def is_settled(self):
+        """Whether it may be shown one by one (see ``SurveyResponseQuerySet.settled``)."""
+        return self.is_paper or self.submitted_on < timezone.localdate()
 
     @transaction.atomic
     def correct(self, answers, *, questions=None, **fields):
