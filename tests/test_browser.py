@@ -47,6 +47,7 @@ class DemoServer:
             "DJANGO_SETTINGS_MODULE": "example_site.settings",
             "DATABASE_URL": self.database_url,
             "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "browser-tests-only",
         }
         self.url = f"http://127.0.0.1:{free_port()}"
 
@@ -355,3 +356,60 @@ def test_report_meets_wcag_21_aa(browser, server):
     results = Axe().run(page, context={"include": [".ocena-report"]}, options=WCAG_21_AA)
     assert results.violations_count == 0, results.generate_report()
     page.close()
+
+
+COLLECT_VIOLATIONS = """
+window.violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+def test_no_content_security_policy_violation_while_answering_or_administering(browser, server):
+    context = browser.new_context(viewport=DESKTOP)
+    context.add_init_script(COLLECT_VIOLATIONS)
+    page = context.new_page()
+    seen = []
+
+    def violations():
+        seen.extend(page.evaluate("window.violations"))
+        return seen
+
+    response = page.goto(server.url + "/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    page.get_by_role("link", name=BANNER).click()
+    opened = time.monotonic()
+    page.get_by_role("group", name="W którym wydziale").get_by_label("Inne").check()
+    page.get_by_role("group", name="Jak ogólnie ocenia Pan/Pani obsługę").get_by_label(
+        "5 bardzo dobrze"
+    ).check()
+    page.get_by_label("Uwagi, opinie i propozycje zmian").fill("Bez zastrzeżeń.")
+    page.wait_for_timeout(200)
+    assert violations() == []
+    time.sleep(max(0, 5.5 - (time.monotonic() - opened)))
+    page.get_by_role("button", name="Wyślij ankietę").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Dziękujemy za wypełnienie ankiety"
+    assert violations() == []
+
+    page.goto(server.url + "/admin/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "admin")
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.wait_for_url(server.url + "/admin/")
+    (site_id,) = server.query("SELECT id FROM wagtailcore_site")[0]
+    for path in (
+        "/admin/",
+        "/admin/pages/",
+        f"/admin/ocena/paper/{site_id}/",
+        f"/admin/ocena/reports/{site_id}/",
+        "/admin/wagtail_ocena/surveyresponse/",
+    ):
+        response = page.goto(server.url + path)
+        assert response.status == 200, path
+        assert "script-src 'self'" in response.headers["content-security-policy"], path
+        page.wait_for_load_state("networkidle")
+        assert violations() == [], path
+    context.close()
