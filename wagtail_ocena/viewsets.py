@@ -1,12 +1,14 @@
-from django.urls import path
+from django.core.exceptions import PermissionDenied
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import GeneratedReport, SurveyBanner
 from .permissions import DOWNLOAD_PRINTABLE, ENTER_PAPER, GENERATE
 from .views import paper, printable, reports
-from .views.admin import OfficeChooserView
+from .views.admin import OfficeChooserView, refused_before_lookup
 
 
 class SurveyBannerViewSet(SnippetViewSet):
@@ -16,6 +18,28 @@ class SurveyBannerViewSet(SnippetViewSet):
     list_display = ["heading", "survey_page", "style"]
     list_filter = ["style"]
     add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        # Wagtail's views of one banner look it up before checking any permission.
+        return [
+            URLPattern(url.pattern, self._refusing(url.callback), url.default_args, url.name)
+            if "pk" in url.pattern.regex.groupindex
+            else url
+            for url in super().get_urlpatterns()
+        ]
+
+    def _refusing(self, view):
+        return refused_before_lookup(view, self._may_use, _permission_denied)
+
+    def _may_use(self, user):
+        return policy_registry.get_by_type(self.model).user_has_any_permission(
+            user, ["add", "change", "delete", "view"]
+        )
+
+
+def _permission_denied(request):
+    # Wagtail's own refusal of these views (a redirect with its message).
+    raise PermissionDenied
 
 
 class SurveyAdminViewSet(ViewSet):
