@@ -73,7 +73,7 @@ LAYERS = (
         ),
     ),
     # What Wagtail and Django load to plug the rest in.
-    ("wiring", ("wagtail_hooks", "apps", "signal_handlers", "checks")),
+    ("wiring", ("wagtail_hooks", "apps", "signal_handlers", "checks", "middleware")),
 )
 
 # The survey page's routes call the public views, as wagtail.contrib.forms' FormPage does with its
