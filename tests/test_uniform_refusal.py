@@ -51,8 +51,10 @@ def id_taking_urls():
     return found
 
 
-# How to fill each id-taking URL: (kind of object, whether the URL accepts POST in use).
-# The kind names an object of office B in the ``world`` fixture and how a missing id looks.
+# How to fill each id-taking URL: the kind of object its id names (one of office B's in the
+# ``world`` fixture). Each is fetched with GET and POST.
+# Views of Wagtail's (banners, office data) refuse with Wagtail's redirect, not a plain 403.
+WAGTAILS = {"banner", "office_data"}
 MODELADMIN = "wagtail_ocena_{model}_modeladmin_{action}"
 SNIPPETS = "wagtailsnippets_wagtail_ocena_surveybanner:{}"
 FILLED = {
@@ -65,6 +67,8 @@ FILLED = {
     "wagtail_ocena_admin:archived_report": "report",
     "wagtail_ocena_admin:archived_report_file": "report",
     "wagtail_ocena_admin:archived_report_delete": "report",
+    "wagtail_ocena_officesettings_edit": "office_data",
+    "wagtail_ocena_officesettings_preview": "office_data",
     **{
         MODELADMIN.format(model="surveyresponse", action=action): "response"
         for action in ("edit", "delete", "inspect", "history")
@@ -95,17 +99,17 @@ def world(survey, other_office_survey, django_user_model):
     user = django_user_model.objects.create_user("urzad-a", password="x")
     group = Group.objects.create(name="Urząd A")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
-    for model, action, _label in OFFICE_PERMISSIONS:
+    codenames = [codename(model, action) for model, action, _label in OFFICE_PERMISSIONS]
+    for name in [*codenames, "change_officesettings"]:
         GroupSitePermission.objects.create(
-            group=group,
-            site=survey.get_site(),
-            permission=Permission.objects.get(codename=codename(model, action)),
+            group=group, site=survey.get_site(), permission=Permission.objects.get(codename=name)
         )
     user.groups.add(group)
     march = Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
     paper = record_response(other_office_survey, channel=Channel.PAPER, batch="b", sheet_number=1)
     objects = {
         "site": site_b.pk,
+        "office_data": site_b.pk,
         "survey": other_office_survey.pk,
         "paper_response": paper.pk,
         "response": record_response(other_office_survey).pk,
@@ -186,4 +190,14 @@ def test_without_the_permission_anywhere_an_id_is_refused_not_looked_up(world, e
         theirs = fetch(method, name, arguments, objects[kind])
         for nowhere in missing_ids(name, arguments, kind, objects):
             assert fetch(method, name, arguments, nowhere) == theirs, (name, method, nowhere)
-        assert wagtails_refusal(theirs) if kind == "banner" else theirs[0] == 403
+        assert wagtails_refusal(theirs) if kind in WAGTAILS else theirs[0] == 403
+
+
+def test_the_user_of_office_a_still_works_in_office_a(world, survey):
+    user, _objects = world
+    client = logged_in(user)
+    site = survey.get_site()
+
+    for name in ("wagtail_ocena_officesettings_edit", "wagtail_ocena_admin:paper_entry"):
+        response = client.get(url_for(name, id_taking_urls()[name], site.pk))
+        assert response.status_code == 200, name

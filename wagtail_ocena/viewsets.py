@@ -1,14 +1,17 @@
+import functools
+
 from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.contrib.settings import views as settings_views
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import GeneratedReport, SurveyBanner
+from .models import GeneratedReport, OfficeSettings, SurveyBanner
 from .permissions import DOWNLOAD_PRINTABLE, ENTER_PAPER, GENERATE
 from .views import paper, printable, reports
-from .views.admin import OfficeChooserView, refused_before_lookup
+from .views.admin import OfficeChooserView, exists_for, not_found, refused_before_lookup
 
 
 class SurveyBannerViewSet(SnippetViewSet):
@@ -40,6 +43,44 @@ class SurveyBannerViewSet(SnippetViewSet):
 def _permission_denied(request):
     # Wagtail's own refusal of these views (a redirect with its message).
     raise PermissionDenied
+
+
+OFFICE_SETTINGS_URL = "settings/wagtail_ocena/officesettings/<int:pk>/"
+
+
+def office_settings_urls():
+    """Wagtail's views of one office's data (``wagtail_hooks`` puts them before Wagtail's own
+    settings URLs), refusing by the rule of ``views/admin.py``: Wagtail looks the site up
+    before any permission check, and refuses another office's with a redirect."""
+    return [
+        path(
+            OFFICE_SETTINGS_URL,
+            _office_settings(settings_views.EditView.as_view()),
+            name="wagtail_ocena_officesettings_edit",
+        ),
+        path(
+            OFFICE_SETTINGS_URL + "preview/",
+            _office_settings(settings_views.PreviewOnEdit.as_view()),
+            name="wagtail_ocena_officesettings_preview",
+        ),
+    ]
+
+
+def _office_settings(view):
+    def offices(user):
+        return policy_registry.get_by_type(OfficeSettings).sites_user_has_permission_for(
+            user, "change"
+        )
+
+    @functools.wraps(view)
+    def of_one_office(request, pk):
+        if not exists_for(offices(request.user), pk):
+            not_found()
+        return view(request, app_name="wagtail_ocena", model_name="officesettings", pk=pk)
+
+    return refused_before_lookup(
+        of_one_office, lambda user: offices(user).exists(), _permission_denied
+    )
 
 
 class SurveyAdminViewSet(ViewSet):
