@@ -9,6 +9,7 @@ state the fixtures made.
 """
 
 import contextlib
+import io
 import time
 import uuid
 from urllib.parse import quote_from_bytes, urlencode
@@ -17,6 +18,7 @@ import pytest
 from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -236,7 +238,7 @@ def test_fuzzed_survey_posts_never_fail_nor_save_partly(survey_target, departmen
         with_base=st.sampled_from([True, True, True, False]),
         dropped=st.sets(st.sampled_from([name for name, _valid in fields]), max_size=2),
         data=field_values(fields),
-        how=st.sampled_from(["browser", "browser", "browser", "encoded", "raw"]),
+        how=st.sampled_from(["browser", "browser", "browser", "encoded", "multipart", "raw"]),
         encoding=st.sampled_from(ENCODINGS),
         content_type=st.sampled_from(CONTENT_TYPES),
         raw=st.binary(max_size=500),
@@ -297,10 +299,11 @@ def test_fuzzed_survey_posts_never_fail_nor_save_partly(survey_target, departmen
             client = plain if csrf == "off" else enforcing
             before = SurveyResponse.objects.count()
             for _ in range(times):
+                earlier = SurveyResponse.objects.count()
                 response = client.generic("POST", survey.url, body, content_type=content_type)
                 assert response.status_code in SURVEY_STATUSES, response.status_code
                 if response.status_code != 303:
-                    assert SurveyResponse.objects.count() == before
+                    assert SurveyResponse.objects.count() == earlier
             # One form token, so at most one response however often it is sent.
             assert SurveyResponse.objects.count() - before <= 1
             assert_no_partial_save()
@@ -316,6 +319,10 @@ def encode(posted, how, encoding, content_type, raw):
     ]
     if how == "browser":
         return "application/x-www-form-urlencoded", urlencode(pairs).encode()
+    if how == "multipart":
+        # As the test client posts a dict, with a file among the fields.
+        fields = {**posted, "plik": io.BytesIO(raw or b"%PDF")}
+        return MULTIPART_CONTENT, encode_multipart(BOUNDARY, fields)
     if how == "encoded":
 
         def encoded(text):
@@ -404,7 +411,7 @@ def test_fuzzed_paper_sheets_never_fail_nor_save_partly(paper_target, clerk):
         with_base=st.sampled_from([True, True, True, False]),
         dropped=st.sets(st.sampled_from([name for name, _valid in fields]), max_size=2),
         data=field_values(fields),
-        how=st.sampled_from(["browser", "browser", "browser", "encoded", "raw"]),
+        how=st.sampled_from(["browser", "browser", "browser", "encoded", "multipart", "raw"]),
         encoding=st.sampled_from(ENCODINGS),
         content_type=st.sampled_from(CONTENT_TYPES),
         raw=st.binary(max_size=500),
