@@ -425,17 +425,18 @@ def test_a_clerk_of_one_office_works_only_there(
     theirs = record_response(other_office_survey, channel=Channel.PAPER, batch="a", sheet_number=1)
 
     assert local_clerk_client.get(entry_url(site)).status_code == 200
-    assert local_clerk_client.get(entry_url(other_site)).status_code == 403
+    # Another office's ids are answered as ids that exist nowhere.
+    assert local_clerk_client.get(entry_url(other_site)).status_code == 404
     assert (
         local_clerk_client.get(f"/admin/ocena/printable/{other_office_survey.pk}/").status_code
-        == 403
+        == 404
     )
-    assert local_clerk_client.get(f"/admin/ocena/responses/{theirs.pk}/correct/").status_code == 403
+    assert local_clerk_client.get(f"/admin/ocena/responses/{theirs.pk}/correct/").status_code == 404
     assert (
         local_clerk_client.get(
             f"/admin/wagtail_ocena/surveyresponse/history/{theirs.pk}/"
         ).status_code
-        == 403
+        == 404
     )
     assert (
         local_clerk_client.get(

@@ -77,7 +77,7 @@ def test_the_views_and_the_listing_buttons_follow_the_policy(survey, site, peopl
 
     author_client, reader_client = logged_in(author), logged_in(reader)
     assert author_client.get(f"/admin/ocena/archive/{mine.pk}/").status_code == 200
-    assert author_client.get(f"/admin/ocena/archive/{theirs.pk}/").status_code == 403
+    assert author_client.get(f"/admin/ocena/archive/{theirs.pk}/").status_code == 404
     assert reader_client.get(f"/admin/ocena/archive/{mine.pk}/").status_code == 200
     assert reader_client.get(f"/admin/ocena/archive/{mine.pk}/delete/").status_code == 403
 

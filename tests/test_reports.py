@@ -736,8 +736,9 @@ def test_whoever_generates_a_report_gets_its_file(
     assert "/admin/wagtail_ocena/generatedreport/" not in page
     pdf = client.get(f"/admin/ocena/archive/{mine.pk}/file/")
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
-    assert client.get(f"/admin/ocena/archive/{someone_elses.pk}/").status_code == 403
-    assert client.get(f"/admin/ocena/archive/{someone_elses.pk}/file/").status_code == 403
+    # Someone else's report is answered as one that does not exist.
+    assert client.get(f"/admin/ocena/archive/{someone_elses.pk}/").status_code == 404
+    assert client.get(f"/admin/ocena/archive/{someone_elses.pk}/file/").status_code == 404
     assert client.get("/admin/wagtail_ocena/generatedreport/").status_code == 403
 
 
@@ -768,14 +769,14 @@ def test_a_clerk_of_one_office_gets_no_report_of_another(
         f"/admin/ocena/archive/{foreign.pk}/file/",
         f"/admin/ocena/archive/{foreign.pk}/delete/",
     ):
-        assert client.get(url).status_code == 403, url
-    assert client.post(f"/admin/ocena/archive/{foreign.pk}/delete/").status_code == 403
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/admin/ocena/archive/{foreign.pk}/delete/").status_code == 404
     assert (
         client.post(
             f"/admin/ocena/reports/{other_site.pk}/archive/",
             {"preset": "last_year", "format": "pdf"},
         ).status_code
-        == 403
+        == 404
     )
     listing = client.get("/admin/wagtail_ocena/generatedreport/").content.decode()
     assert str(foreign.pk) not in listing

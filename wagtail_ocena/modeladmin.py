@@ -12,6 +12,7 @@ from django.contrib.admin import (
     DateFieldListFilter,
     SimpleListFilter,
 )
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, reverse
@@ -22,7 +23,7 @@ from wagtail_modeladmin.views import HistoryView, IndexView
 
 from .models import GeneratedReport, SurveyResponse
 from .permissions import DELETE, ENTER_PAPER, OPEN, VIEW, policy
-from .views.admin import forbidden
+from .views.admin import exists_for, forbidden, not_found, refused_before_lookup
 
 LISTING_ACTIONS = [VIEW, ENTER_PAPER, DELETE]
 
@@ -133,33 +134,42 @@ class ResponseButtonHelper(ButtonHelper):
 
 class OfficeModelAdmin(ModelAdmin):
     """A listing of one office-scoped model: the rows of the offices where the user has one of
-    ``listing_actions``, and refusals as plain 403s, as the survey views answer.
+    ``listing_actions``, and refusals by the rule of ``views/admin.py``.
 
     modeladmin raises PermissionDenied, which the admin turns into a redirect; and it looks
-    an object up before any permission check, so that without the first check below a user
-    who may not see the listing would learn from 404 or 403 which ids exist.
+    an object up among all offices' before any permission check. So a URL of one object first
+    refuses users who may not see the listing, then answers an id outside the listing's rows
+    as a missing one.
     """
 
     listing_actions = ()
 
     def get_admin_urls_for_registration(self):
         return tuple(
-            URLPattern(url.pattern, self._refusing(url.callback), url.default_args, url.name)
+            URLPattern(url.pattern, self._refusing(url), url.default_args, url.name)
             for url in super().get_admin_urls_for_registration()
         )
 
-    def _refusing(self, view):
+    def _refusing(self, url):
+        view = url.callback
+
         @functools.wraps(view)
         def refusing(request, *args, **kwargs):
-            of_one_object = bool(args or kwargs)
-            if of_one_object and not self.permission_helper.user_can_list(request.user):
-                return forbidden(request)
             try:
                 return view(request, *args, **kwargs)
             except PermissionDenied:
                 return forbidden(request)
 
-        return refusing
+        if "instance_pk" not in url.pattern.regex.groupindex:
+            return refusing
+
+        @functools.wraps(view)
+        def of_one_object(request, *args, instance_pk, **kwargs):
+            if not exists_for(self.get_queryset(request), unquote(instance_pk)):
+                not_found()
+            return refusing(request, *args, instance_pk=instance_pk, **kwargs)
+
+        return refused_before_lookup(of_one_object, self.permission_helper.user_can_list, forbidden)
 
     def get_permissions_for_registration(self):
         # Registered once, by wagtail_hooks, whatever renders the listing.

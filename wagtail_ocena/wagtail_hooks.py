@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 
-from . import before_change, menu, modeladmin, permissions
+from . import before_change, menu, modeladmin, permissions, viewsets
 from .actions import DeleteSiteAction
 from .forms.group_panel import OfficePermissionsForm
 from .models import GeneratedReport, SurveyPage, SurveyResponse
@@ -23,6 +23,11 @@ modeladmin.register()
 @hooks.register("register_admin_viewset")
 def register_survey_admin_viewset():
     return survey_admin_viewset
+
+
+@hooks.register("register_admin_urls", order=-1)
+def register_office_settings_urls():
+    return viewsets.office_settings_urls()
 
 
 @hooks.register("register_admin_menu_item")

@@ -4,11 +4,19 @@ A view names its ``model`` and the action it needs (``permission_required``, or
 ``any_permission_required``); Wagtail's ``PermissionCheckedMixin`` asks the model's policy
 in ``policy_registry`` (``permissions.py``) before anything is looked up, and the view asks
 the same policy again for the office or the object it acts on. The menu item leading to a
-view checks the same permission (``menu.py``), and the listings' buttons too. A refusal is
-a plain 403, rendering nothing of the refused view.
+view checks the same permission (``menu.py``), and the listings' buttons too.
+
+The refusal rule, for these views, the listings (``modeladmin.py``) and the snippets
+(``viewsets.py``): without the action in any office, a plain 403 (``forbidden``), given before
+the URL's id is looked up; with it, an office or object the user may not act on is answered
+exactly as an id that exists nowhere (``not_found``: Wagtail's admin 404 page), so that no
+answer tells which ids exist in other offices.
 """
 
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+import functools
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -40,6 +48,33 @@ def admin_url(name, *args):
 def forbidden(request):
     """A plain 403: nothing of the refused view is rendered."""
     return permission_denied(request, PermissionDenied())
+
+
+def not_found():
+    """Refuse an office or object the user may not act on as one that does not exist."""
+    raise Http404
+
+
+def exists_for(queryset, pk):
+    """Whether ``pk`` names a row of ``queryset``; a malformed id names none."""
+    try:
+        return queryset.filter(pk=pk).exists()
+    except (ValueError, ValidationError):
+        return False
+
+
+def refused_before_lookup(view, may_use, refuse):
+    """``view`` of one object, answering ``refuse(request)`` to users for whom ``may_use(user)``
+    is false before the view looks its id up (Wagtail's and modeladmin's views look up first).
+    """
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        if not may_use(request.user):
+            return refuse(request)
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 class Office:
@@ -103,9 +138,10 @@ class OfficeAdminView(PermissionCheckedMixin, LookUpMixin, WagtailAdminTemplateM
         self.office = Office(site)
 
     def require(self, instance):
-        """Refuse (403) unless the user may do the action on ``instance`` (a site or object)."""
+        """Refuse (as not found) unless the user may do the action on ``instance`` (a site or
+        object)."""
         if not self.user_has_permission_for_instance(self.permission_required, instance):
-            raise PermissionDenied
+            not_found()
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]

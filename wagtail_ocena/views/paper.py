@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -177,16 +178,22 @@ class PaperEntryView(PaperSheetViewMixin, OfficeView, TemplateView):
             }
         return _("the sheet")
 
+    @staticmethod
+    def shown_batch(sheet_form):
+        """The batch the form names, if it is one: what was typed or put in the URL may not be
+        (a NUL byte, which PostgreSQL refuses even in a query)."""
+        if sheet_form.is_bound:
+            sheet_form.is_valid()
+            return sheet_form.cleaned_data.get("batch") or ""
+        try:
+            return sheet_form.fields["batch"].clean(sheet_form.initial.get("batch") or "")
+        except ValidationError:
+            return ""
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sheet_form = kwargs.get("sheet_form")
-        batch = ""
-        if sheet_form is not None:
-            batch = (
-                sheet_form.data.get("batch")
-                if sheet_form.is_bound
-                else sheet_form.initial.get("batch")
-            ) or ""
+        batch = self.shown_batch(sheet_form) if sheet_form is not None else ""
         if batch:
             context["batch"] = batch
             context["batch_count"] = SurveyResponse.objects.filter(

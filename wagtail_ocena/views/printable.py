@@ -1,7 +1,6 @@
 """Pobierz ankietę do wydrukowania: the printable questionnaire of an office's survey, as PDF."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from ..models import SurveyPage
 from ..names import printable_filename
 from ..permissions import DOWNLOAD_PRINTABLE
 from ..printing import render_questionnaire_pdf
-from .admin import OfficeAdminView, admin_url
+from .admin import OfficeAdminView, admin_url, not_found
 
 
 def printable_links(office):
@@ -35,7 +34,7 @@ class PrintableQuestionnaireView(OfficeAdminView, View):
         self.page = get_object_or_404(SurveyPage, pk=page_id)
         site = self.page.get_site()
         if site is None:
-            raise PermissionDenied
+            not_found()
         self.for_office(site)
 
     def get(self, request, *args, **kwargs):
