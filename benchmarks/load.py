@@ -514,6 +514,51 @@ def stop_database(run, stack, seconds, recorder):
     }
 
 
+# -- CPU use -------------------------------------------------------------------------------
+
+CPU_GROUPS = [
+    ("gunicorn", "gunicorn"),
+    ("db_worker", "db_worker"),
+    ("postgres", "postgres"),
+    ("redis", "redis-server"),
+    ("load client", "benchmarks/load.py"),
+]
+
+
+def cpu_seconds():
+    """CPU seconds used so far by the stack's processes (by kind) and by the whole machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    groups = Counter()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        for group, needle in CPU_GROUPS:
+            if needle in cmdline:
+                # utime, stime, and the same of children already reaped (PostgreSQL backends).
+                groups[group] += sum(int(v) for v in fields[11:15]) / ticks
+                break
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    groups["machine busy"] = (sum(values) - values[3] - values[4]) / ticks
+    groups["machine total"] = sum(values) / ticks
+    return groups
+
+
+def cpu_used(before, after, seconds):
+    """Cores used on average in the interval, by kind."""
+    used = {k: round((after[k] - before.get(k, 0)) / seconds, 2) for k in after}
+    total = used.pop("machine total")
+    used["machine cores"] = round(total)
+    ours = sum(used[group] for group, _ in CPU_GROUPS if group in used)
+    used["other processes"] = round(used["machine busy"] - ours, 2)
+    return used
+
+
 # -- Stack ---------------------------------------------------------------------------------
 
 
@@ -724,8 +769,21 @@ def summarise(recorder, run):
             },
             "in_fault_window": {str(s): n for s, n in entry["in_fault"].items()},
         }
+    timeline = defaultdict(list)
+    for kind, status, start, end in recorder.requests:
+        if kind in ("GET form", "POST") and status in (200, 303):
+            timeline[(int((start - run.start) // 10) * 10, kind)].append((end - start) * 1000)
+    by_bucket = {}
+    for (bucket, kind), times in sorted(timeline.items()):
+        times.sort()
+        by_bucket.setdefault(str(bucket), {})[kind] = {
+            "n": len(times),
+            "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1),
+        }
     in_time = [a for a in recorder.accepted if a["at"] <= run.args.duration]
     return {
+        "timeline_10s": by_bucket,
         "accepted_per_s": round(len(in_time) / run.args.duration, 2),
         "accepted_total": len(recorder.accepted),
         "pages": table,
@@ -761,6 +819,12 @@ def print_report(result):
         print(f"editor: {result['publish']}")
     if result.get("fault"):
         print(f"fault: {result['fault']}")
+    print(f"CPU (cores used on average): {result['cpu_cores_used']}")
+    for bucket, kinds in result["summary"]["timeline_10s"].items():
+        line = ", ".join(
+            f"{k} n={v['n']} p50={v['p50_ms']} p95={v['p95_ms']}" for k, v in kinds.items()
+        )
+        print(f"  t={bucket:>4}s  {line}")
     print()
     for name, value in result.get("database", {}).items():
         print(f"  {name}: {value}")
@@ -838,10 +902,12 @@ def main():
             f"{', fault' if args.fault else ''})…",
             file=sys.stderr,
         )
+        cpu_before, cpu_start = cpu_seconds(), time.monotonic()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=max(0, run.drain_deadline + 30 - time.monotonic()))
+        cpu = cpu_used(cpu_before, cpu_seconds(), time.monotonic() - cpu_start)
 
         result = {
             "command": " ".join(sys.argv),
@@ -852,6 +918,7 @@ def main():
             "summary": summarise(recorder, run),
             "publish": recorder.publish,
             "fault": recorder.fault,
+            "cpu_cores_used": cpu,
             "database": check_database(baseline, recorder),
         }
         print_report(result)
