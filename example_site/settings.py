@@ -152,6 +152,22 @@ WAGTAIL_OCENA_REPORTS_ROOT = BASE_DIR / "private" / "reports"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Production stack (scripts/serve-production, docs/deployment.md) -------------------
+# REDIS_URL: the shared cache of all app processes (form tokens, rate limits, Wagtail).
+# DJANGO_TASKS_BACKEND=database: report files made by `manage.py db_worker` (django-tasks-db)
+# instead of in the request. Both need the "production" extra (pip install -e ".[production]").
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+if os.environ.get("DJANGO_TASKS_BACKEND") == "database":
+    INSTALLED_APPS += ["django_tasks_db"]
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# --- End of the production stack ------------------------------------------------------
+
 WAGTAIL_SITE_NAME = "Urząd Miejski w Koronowie"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # The admin asks no outside server: no avatars from Gravatar (they would send the clerks'
