@@ -48,6 +48,8 @@ class DemoServer:
             "DATABASE_URL": self.database_url,
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": "browser-tests-only",
+            # Plain http on the loopback: no redirect to https.
+            "DJANGO_HTTPS": "0",
         }
         self.url = f"http://127.0.0.1:{free_port()}"
 
