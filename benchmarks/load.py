@@ -543,10 +543,9 @@ CPU_GROUPS = [
 ]
 
 
-def cpu_seconds():
-    """CPU seconds used so far by the stack's processes (by kind) and by the whole machine."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    groups = Counter()
+def _process_ticks():
+    """CPU ticks (user + system) of each running process of the stack and the client."""
+    ticks = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -557,24 +556,52 @@ def cpu_seconds():
             continue
         for group, needle in CPU_GROUPS:
             if needle in cmdline:
-                # utime, stime, and the same of children already reaped (PostgreSQL backends).
-                groups[group] += sum(int(v) for v in fields[11:15]) / ticks
+                ticks[int(entry)] = (group, int(fields[11]) + int(fields[12]))
                 break
+    return ticks
+
+
+def _machine_ticks():
     with open("/proc/stat") as stat:
         values = [int(v) for v in stat.readline().split()[1:]]
-    groups["machine busy"] = (sum(values) - values[3] - values[4]) / ticks
-    groups["machine total"] = sum(values) / ticks
-    return groups
+    return sum(values) - values[3] - values[4], sum(values)
 
 
-def cpu_used(before, after, seconds):
-    """Cores used on average in the interval, by kind."""
-    used = {k: round((after[k] - before.get(k, 0)) / seconds, 2) for k in after}
-    total = used.pop("machine total")
-    used["machine cores"] = round(total)
-    ours = sum(used[group] for group, _ in CPU_GROUPS if group in used)
-    used["other processes"] = round(used["machine busy"] - ours, 2)
-    return used
+class CpuSampler(threading.Thread):
+    """Cores used on average by each part of the stack, the client and everything else.
+
+    Processes are sampled every second, so that those started during the run (PostgreSQL
+    after the fault, a restarted worker) count and those ended lose at most a second.
+    """
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.base = _process_ticks()
+        self.last = dict(self.base)
+        self.machine_base = _machine_ticks()
+        self.started = time.monotonic()
+        self.stopping = threading.Event()
+
+    def run(self):
+        while not self.stopping.wait(1):
+            self.last.update(_process_ticks())
+
+    def result(self):
+        self.stopping.set()
+        self.last.update(_process_ticks())
+        seconds = time.monotonic() - self.started
+        hz = os.sysconf("SC_CLK_TCK")
+        used = Counter()
+        for pid, (group, ticks) in self.last.items():
+            used[group] += ticks - self.base.get(pid, (group, 0))[1]
+        busy, total = (b - a for a, b in zip(self.machine_base, _machine_ticks(), strict=True))
+        result = {group: round(used[group] / hz / seconds, 2) for group, _ in CPU_GROUPS}
+        result["machine busy"] = round(busy / hz / seconds, 2)
+        result["machine cores"] = round(total / hz / seconds)
+        result["other processes"] = round(
+            result["machine busy"] - sum(result[group] for group, _ in CPU_GROUPS), 2
+        )
+        return result
 
 
 # -- Stack ---------------------------------------------------------------------------------
@@ -920,12 +947,13 @@ def main():
             f"{', fault' if args.fault else ''})…",
             file=sys.stderr,
         )
-        cpu_before, cpu_start = cpu_seconds(), time.monotonic()
+        sampler = CpuSampler()
+        sampler.start()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=max(0, run.drain_deadline + 30 - time.monotonic()))
-        cpu = cpu_used(cpu_before, cpu_seconds(), time.monotonic() - cpu_start)
+        cpu = sampler.result()
 
         result = {
             "command": " ".join(sys.argv),
