@@ -91,6 +91,17 @@ def snapshot(apps):
     return tables
 
 
+def same_columns(rows, like):
+    """``rows`` with only the columns of ``like``'s rows (a column added since is left out)."""
+    if not like:
+        return rows
+    columns = set(like[0])
+    projected = [{k: v for k, v in row.items() if k in columns} for row in rows]
+    if "id" in columns:
+        return projected
+    return sorted(projected, key=lambda row: sorted(map(str, row.items())))
+
+
 def schema():
     introspection = connection.introspection
     with connection.cursor() as cursor:
@@ -178,7 +189,9 @@ def test_migrating_back_and_forward_keeps_every_row(survey, other_office_survey,
         call_command("migrate", verbosity=0)
 
     assert set(MigrationLoader(connection).graph.leaf_nodes(APP)) <= applied()
-    assert at_previous == {name: before[name] for name in at_previous}
+    assert at_previous == {
+        name: same_columns(before[name], at_previous[name]) for name in at_previous
+    }
     assert set(before) - set(at_previous) == {"UsedFormToken"}
     assert snapshot(installed_apps) == before
     assert schema() == schema_before

@@ -154,6 +154,8 @@ def test_nothing_identifying_is_stored_with_a_response(client, survey):
         "option",
         "department",
         "text",
+        # Whether the office removed the text (personal data), set by an administrator.
+        "redacted",
     }
     saved = SurveyResponse.objects.get()
     assert (saved.entered_by, saved.entered_at, saved.batch, saved.sheet_number) == (

@@ -61,6 +61,7 @@ FILLED = {
     "wagtail_ocena_admin:paper_entry": "site",
     "wagtail_ocena_admin:paper_correct": "paper_response",
     "wagtail_ocena_admin:response_delete": "response",
+    "wagtail_ocena_admin:answer_redact": "comment",
     "wagtail_ocena_admin:printable_pdf": "survey",
     "wagtail_ocena_admin:report": "site",
     "wagtail_ocena_admin:report_export": "site",
@@ -113,6 +114,9 @@ def world(survey, other_office_survey, django_user_model):
         "survey": other_office_survey.pk,
         "paper_response": paper.pk,
         "response": record_response(other_office_survey).pk,
+        "comment": record_response(other_office_survey, {"uwagi": "Pani Kowalska, tel. 600"})
+        .answers.get(question__key="uwagi")
+        .pk,
         "report": GeneratedReport.objects.request(
             site_b, march, ReportFilters(), "pdf", None, at_once=True
         ).pk,

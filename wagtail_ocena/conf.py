@@ -26,6 +26,9 @@ DEFAULTS = {
     "REPORT_TIMEOUT": 60 * 60,
     # A private directory for archived report files, outside MEDIA_ROOT (see storage.py).
     "REPORTS_ROOT": None,
+    # Open answers (comments) older than this many years lose their text when
+    # ``manage.py redact_old_comments`` runs (cron); None keeps them.
+    "COMMENT_RETENTION_YEARS": None,
     # Template that public survey pages extend; it must define the block "content".
     "BASE_TEMPLATE": "wagtail_ocena/base.html",
 }

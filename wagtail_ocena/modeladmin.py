@@ -5,6 +5,7 @@ moving the listings to core Wagtail ``ModelViewSet``s touches this module only.
 """
 
 import functools
+from urllib.parse import urlencode
 
 from django.contrib.admin import (
     AllValuesFieldListFilter,
@@ -19,7 +20,7 @@ from django.urls import URLPattern, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import HistoryView, IndexView
+from wagtail_modeladmin.views import HistoryView, IndexView, InspectView
 
 from .models import GeneratedReport, SurveyResponse
 from .permissions import DELETE, ENTER_PAPER, OPEN, VIEW, policy
@@ -32,6 +33,29 @@ class PermittedHistoryView(HistoryView):
     # modeladmin's history view checks no permission of its own.
     def check_action_permitted(self, user):
         return self.permission_helper.user_can_inspect_obj(user, self.instance)
+
+
+class ResponseInspectView(InspectView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        may_delete = policy(SurveyResponse).user_has_permission_for_instance(
+            self.request.user, DELETE, self.instance
+        )
+        redactable = set()
+        if may_delete:
+            redactable = set(
+                self.instance.answers.open_answers()
+                .filter(redacted=False)
+                .values_list("pk", flat=True)
+            )
+        back = urlencode({"next": self.request.get_full_path()})
+        answers = list(self.instance.answers.select_related("question", "option", "department"))
+        for answer in answers:
+            if answer.pk in redactable:
+                url = reverse("wagtail_ocena_admin:answer_redact", args=[answer.pk])
+                answer.redact_url = f"{url}?{back}"
+        context["answers"] = answers
+        return context
 
 
 class ResponsePermissionHelper(PermissionHelper):
@@ -191,6 +215,7 @@ class SurveyResponseAdmin(OfficeModelAdmin):
     add_to_admin_menu = False
     inspect_view_enabled = True
     inspect_template_name = "wagtail_ocena/admin/response_inspect.html"
+    inspect_view_class = ResponseInspectView
     permission_helper_class = ResponsePermissionHelper
     history_view_class = PermittedHistoryView
     button_helper_class = ResponseButtonHelper

@@ -10,7 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import GeneratedReport, OfficeSettings, SurveyBanner
 from .permissions import DOWNLOAD_PRINTABLE, ENTER_PAPER, GENERATE
-from .views import paper, printable, reports
+from .views import paper, printable, redaction, reports
 from .views.admin import OfficeChooserView, exists_for, not_found, refused_before_lookup
 
 
@@ -112,6 +112,11 @@ class SurveyAdminViewSet(ViewSet):
                 "responses/<uuid:pk>/delete/",
                 paper.ResponseDeleteView.as_view(),
                 name="response_delete",
+            ),
+            path(
+                "answers/<uuid:pk>/redact/",
+                redaction.RedactAnswerView.as_view(),
+                name="answer_redact",
             ),
             path(
                 "printable/",

@@ -13,6 +13,7 @@ from .actions import DeleteSiteAction
 from .forms.group_panel import OfficePermissionsForm
 from .models import GeneratedReport, SurveyPage, SurveyResponse
 from .views.paper import LOG_CORRECT, LOG_DELETE, LOG_ENTER
+from .views.redaction import LOG_REDACT
 from .views.reports import LOG_REPORT_DELETE
 from .viewsets import survey_admin_viewset, survey_banner_viewset
 
@@ -84,6 +85,11 @@ def register_log_actions(actions):
     )
     actions.register_action(
         LOG_DELETE, gettext_lazy("Delete questionnaire"), gettext_lazy("Questionnaire deleted")
+    )
+    actions.register_action(
+        LOG_REDACT,
+        gettext_lazy("Remove a comment's text"),
+        gettext_lazy("Comment's text removed"),
     )
     actions.register_action(
         LOG_REPORT_DELETE,

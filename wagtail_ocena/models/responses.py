@@ -2,10 +2,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from .. import questions as question_kinds
 from ..choices import Channel
 from .counts import count, recount
 from .office import Department
@@ -193,6 +194,24 @@ class SurveyResponse(models.Model):
         }
 
 
+# Stored in place of a redacted text, in the installation's language, so that reports,
+# exports and the listing show that a comment was there and was removed.
+REDACTED_TEXT = _("[removed by the office: the comment could contain personal data]")
+
+
+class AnswerQuerySet(models.QuerySet):
+    def open_answers(self):
+        free_text = question_kinds.names_where(lambda kind: kind.free_text)
+        return self.filter(question__kind__in=free_text).exclude(text="")
+
+    def redact(self):
+        """Replace the texts of these open answers by ``REDACTED_TEXT``, in one statement;
+        how many were redacted now. Counts and ratings stay."""
+        with translation.override(settings.LANGUAGE_CODE):
+            marker = str(REDACTED_TEXT)
+        return self.open_answers().filter(redacted=False).update(text=marker, redacted=True)
+
+
 class Answer(models.Model):
     """One question's answer within a response (one row per chosen option)."""
 
@@ -220,6 +239,11 @@ class Answer(models.Model):
         related_name="answers",
     )
     text = models.TextField(blank=True)
+    # The text was replaced by ``REDACTED_TEXT`` (it held personal data, or outlived the
+    # office's retention period); the answer still counts.
+    redacted = models.BooleanField(_("redacted"), default=False)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer")

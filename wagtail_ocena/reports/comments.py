@@ -40,7 +40,8 @@ def comments_queryset(site, period, filters):
 
 
 def newest_comments(site, period, filters):
-    """(day, text) of the comments a report shows: the newest ``COMMENT_LIMIT`` of the period."""
+    """(day, text, answer id, redacted) of the comments a report shows: the newest
+    ``COMMENT_LIMIT`` of the period."""
     # Only the newest responses with a comment can hold them: picking those first lets the
     # database walk the period backwards and stop, instead of sorting every comment of the
     # period (0.03 s rather than 0.7 s for a year of 500 000 responses on PostgreSQL).
@@ -51,5 +52,5 @@ def newest_comments(site, period, filters):
         .values("pk")[:COMMENT_LIMIT]
     )
     return _newest_first(Answer.objects.filter(response__in=newest)).values_list(
-        "response__submitted_on", "text"
+        "response__submitted_on", "text", "pk", "redacted"
     )[:COMMENT_LIMIT]

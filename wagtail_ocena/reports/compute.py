@@ -217,6 +217,8 @@ def _departments(report, site, responses, department_rating, minimum):
 
 def _comments(report, site, period, filters):
     report.comments = [
-        Comment(submitted_on.replace(day=1), text)
-        for submitted_on, text in comments.newest_comments(site, period, filters)
+        Comment(submitted_on.replace(day=1), text, answer_id, redacted)
+        for submitted_on, text, answer_id, redacted in comments.newest_comments(
+            site, period, filters
+        )
     ]

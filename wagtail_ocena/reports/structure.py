@@ -125,6 +125,9 @@ class MonthResult:
 class Comment:
     month: object
     text: str
+    # Only for the admin's link to remove the text; no document shows it.
+    answer_id: object = None
+    redacted: bool = False
 
 
 @dataclass

@@ -13,8 +13,8 @@ from django.views.generic import TemplateView, View
 from wagtail.log_actions import log
 
 from ..forms import ReportForm
-from ..models import GeneratedReport, ReportFormat
-from ..permissions import DELETE, GENERATE, OPEN, VIEW
+from ..models import GeneratedReport, ReportFormat, SurveyResponse
+from ..permissions import DELETE, GENERATE, OPEN, VIEW, policy
 from ..reports.compute import build_report
 from .admin import OfficeAdminView, OfficeView, admin_url, listing_url
 
@@ -63,6 +63,11 @@ class ReportView(OfficeReportMixin, TemplateView):
             context["report"] = self.build(form)
             context["export_url"] = admin_url("report_export", self.office.site.pk)
             context["formats"] = ReportFormat.choices
+            if policy(SurveyResponse).user_has_permission_for_instance(
+                self.request.user, DELETE, self.office.site
+            ):
+                # Each comment links to removing its text, and back to this report.
+                context["redact_next"] = urlencode({"next": self.request.get_full_path()})
         return context
 
 
