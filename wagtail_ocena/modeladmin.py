@@ -65,7 +65,7 @@ class ResponsePermissionHelper(PermissionHelper):
         return policy(SurveyResponse).user_has_any_permission(user, LISTING_ACTIONS)
 
     def user_can_inspect_obj(self, user, obj):
-        return obj.is_settled and policy(SurveyResponse).user_has_any_permission_for_instance(
+        return policy(SurveyResponse).user_has_any_permission_for_instance(
             user, LISTING_ACTIONS, obj
         )
 

@@ -153,11 +153,6 @@ class SurveyResponse(models.Model):
     def is_paper(self):
         return self.channel == Channel.PAPER
 
-    @property
-    def is_settled(self):
-        """Whether it may be shown one by one (see ``SurveyResponseQuerySet.settled``)."""
-        return self.is_paper or self.submitted_on < timezone.localdate()
-
     @transaction.atomic
     def correct(self, answers, *, questions=None, **fields):
         """Replace the answers (and given fields) of this response, all or nothing.

@@ -37,7 +37,6 @@ class UsedFormToken(models.Model):
     used, only until when the token would have been valid.
     """
 
-    wagtail_reference_index_ignore = True
     key = models.CharField(max_length=64, primary_key=True)
     expires_at = models.DateTimeField(db_index=True)
 

@@ -2,7 +2,6 @@
 
 from django.db.models import Exists, OuterRef
 
-from .. import questions
 from ..models import Answer, SurveyResponse
 
 COMMENT_LIMIT = 500
@@ -27,10 +26,8 @@ def answers_in(site, period, filters):
 def _newest_first(answers):
     # Within a day by the responses' random ids: answer ids grow with time, and the order
     # residents answered in must not show.
-    return (
-        answers.filter(question__kind__in=questions.names_where(lambda kind: kind.free_text))
-        .exclude(text="")
-        .order_by("-response__submitted_on", "question__position", "response_id")
+    return answers.open_answers().order_by(
+        "-response__submitted_on", "question__position", "response_id"
     )
 
 
