@@ -22,7 +22,7 @@ from ..protection import (
     RateLimit,
     SubmissionProblem,
 )
-from .unavailable import TRANSIENT_DATABASE_ERRORS, unavailable
+from .unavailable import TRANSIENT_DATABASE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def _submit(survey, current_version):
     request, page = survey.request, survey.page
     if request.content_type.startswith("multipart/"):
         # The questionnaire's form sends no files; a multipart body is a script's.
-        return request_refused(request, RefusedBody.FILES)
+        return request_refused(request, reason=RefusedBody.FILES)
     limit = RateLimit(request)
     if not limit.hit():
         response = survey.render(
@@ -130,12 +130,10 @@ def _submit(survey, current_version):
         except TRANSIENT_DATABASE_ERRORS:
             # Rolled back whole, the token with it: the same form can be sent again.
             logger.exception("A survey response could not be saved; the resident may resend.")
-            try:
-                return survey.render_form(
-                    form, token, status=503, problem=SubmissionProblem.UNAVAILABLE
-                ).render()
-            except TRANSIENT_DATABASE_ERRORS:
-                return unavailable(request)
+            # Should rendering fail too, DatabaseUnavailableMiddleware answers for it.
+            return survey.render_form(
+                form, token, status=503, problem=SubmissionProblem.UNAVAILABLE
+            )
         return _see_other(page.get_thank_you_url(request))
 
     if token is None or problem == SubmissionProblem.EXPIRED:
@@ -194,20 +192,19 @@ class RefusedBody:
     STATUS = {TOO_LARGE: 413}
 
 
-def request_refused(request, exception=None):
+def request_refused(request, exception=None, reason=None):
     """A readable page for a request Django refuses as malformed (HTTP 400), and the survey's
     refusal of a body too large, with too many fields, or with files.
 
     Set ``handler400 = "wagtail_ocena.views.request_refused"`` in the site's root URLconf.
     """
-    if isinstance(exception, str):
-        reason = exception
-    elif isinstance(exception, RequestDataTooBig):
-        reason = RefusedBody.TOO_LARGE
-    elif isinstance(exception, TooManyFieldsSent):
-        reason = RefusedBody.TOO_MANY_FIELDS
-    else:
-        reason = RefusedBody.OTHER
+    if reason is None:
+        if isinstance(exception, RequestDataTooBig):
+            reason = RefusedBody.TOO_LARGE
+        elif isinstance(exception, TooManyFieldsSent):
+            reason = RefusedBody.TOO_MANY_FIELDS
+        else:
+            reason = RefusedBody.OTHER
     return TemplateResponse(
         request,
         "wagtail_ocena/request_refused.html",
