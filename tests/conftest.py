@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 import time
 from urllib.parse import urlencode
@@ -5,6 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client
 from wagtail.models import GroupSitePermission, Page, Site
 
@@ -43,6 +45,37 @@ def empty_cache():
     for cache in caches.all():
         cache.clear()
     yield
+
+
+@contextlib.contextmanager
+def inserts_fail(model):
+    """Every INSERT into ``model``'s table fails in the database itself, as a full disk or
+    a lost connection would make it fail, until the block ends."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION ocena_test_fail() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER ocena_test_fail BEFORE INSERT ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION ocena_test_fail()"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TRIGGER ocena_test_fail BEFORE INSERT ON {table} "
+                "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER ocena_test_fail ON {table}")
+                cursor.execute("DROP FUNCTION ocena_test_fail()")
+            else:
+                cursor.execute("DROP TRIGGER ocena_test_fail")
 
 
 def make_office(site, name, departments):
@@ -103,7 +136,7 @@ def other_office_survey(db):
 def form_token(page, version=None, age=60):
     """A signed form token as if the questionnaire had been rendered ``age`` seconds ago."""
     version = version or page.current_version
-    return FormToken.issue(page, version, now=time.time() - age).sign()
+    return FormToken.issue(page.pk, version.pk, now=time.time() - age).sign()
 
 
 def valid_answers(page, version=None, **overrides):

@@ -4,10 +4,17 @@ import re
 
 import pytest
 
-from wagtail_ocena.models import Answer, SurveyPage, SurveyResponse
+from wagtail_ocena.models import (
+    Answer,
+    DailyDepartmentRating,
+    DailyResponseCount,
+    SurveyPage,
+    SurveyResponse,
+    UsedFormToken,
+)
 from wagtail_ocena.protection import HONEYPOT_FIELD, TOKEN_FIELD, FormToken
 
-from .conftest import BrowserClient, form_token, valid_answers
+from .conftest import BrowserClient, form_token, inserts_fail, valid_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +36,7 @@ def rendered_token(response, page):
     html = response.content.decode()
     match = re.search(rf'name="{TOKEN_FIELD}" value="([^"]*)"', html)
     assert match, "the page has no form token"
-    return FormToken.read(match.group(1), page)
+    return FormToken.read(match.group(1), page.pk)
 
 
 def test_missing_required_answer(client, survey):
@@ -311,7 +318,7 @@ def test_too_fast_submission_keeps_answers_and_token(client, survey, settings):
 
     assert response.status_code == 400
     assert "szybciej, niż da się" in error_summary(response)
-    assert rendered_token(response, survey) == FormToken.read(token, survey)
+    assert rendered_token(response, survey) == FormToken.read(token, survey.pk)
     assert_nothing_saved()
 
 
@@ -343,7 +350,7 @@ def test_expired_form(client, survey, settings):
 
     assert response.status_code == 400
     assert "wygasła" in error_summary(response)
-    expired, fresh = FormToken.read(token, survey), rendered_token(response, survey)
+    expired, fresh = FormToken.read(token, survey.pk), rendered_token(response, survey)
     assert fresh.nonce != expired.nonce
     assert fresh.issued_at >= expired.issued_at + 3601
     assert_nothing_saved()
@@ -416,20 +423,20 @@ def test_unpublished_survey_cannot_be_seen_or_answered(client, survey):
     assert_nothing_saved()
 
 
-def test_saving_is_all_or_nothing(client, survey, monkeypatch):
-    def fail(*args, **kwargs):
-        raise RuntimeError("database went away")
-
-    monkeypatch.setattr(Answer.objects, "bulk_create", fail)
+@pytest.mark.parametrize("failing", [Answer, DailyDepartmentRating])
+def test_saving_is_all_or_nothing(client, survey, failing):
     client.raise_request_exception = False
     data = valid_answers(survey)
 
-    response = client.post(survey.url, data)
+    # The answers fail, or the last of the counts, after everything else was written.
+    with inserts_fail(failing):
+        response = client.post(survey.url, data)
 
     assert response.status_code == 500
     assert_nothing_saved()
+    assert not UsedFormToken.objects.exists()
+    assert not DailyResponseCount.objects.exists()
     # The form token was not used up, so the resident can send the same form again.
-    monkeypatch.undo()
     assert client.post(survey.url, data).status_code == 303
     assert SurveyResponse.objects.count() == 1
 

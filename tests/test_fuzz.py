@@ -133,15 +133,15 @@ CONTENT_TYPES = [
 def token_for(kind, page, version):
     now = time.time()
     if kind == "valid":
-        return FormToken.issue(page, version).sign()
+        return FormToken.issue(page.pk, version.pk).sign()
     if kind == "expired":
-        return FormToken.issue(page, version, now=now - 5 * 24 * 3600).sign()
+        return FormToken.issue(page.pk, version.pk, now=now - 5 * 24 * 3600).sign()
     if kind == "other_page":
         return FormToken(page.pk + 1000, version.pk, int(now), "n").sign()
     if kind == "other_version":
         return FormToken(page.pk, version.pk + 1000, int(now), "n").sign()
     if kind == "tampered":
-        signed = FormToken.issue(page, version).sign()
+        signed = FormToken.issue(page.pk, version.pk).sign()
         return signed[:-3] + ("AAA" if not signed.endswith("AAA") else "BBB")
     if kind == "forged":
         return "eyJwIjoxLCJ2IjoxLCJ0IjoxLCJuIjoibiJ9:1abcde:forged"

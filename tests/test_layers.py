@@ -49,6 +49,7 @@ LAYERS = (
             "counting",
             "permissions",
             "protection",
+            "serving",
             "printing",
             "templatetags",
             "templatetags.*",
@@ -73,7 +74,7 @@ LAYERS = (
         ),
     ),
     # What Wagtail and Django load to plug the rest in.
-    ("wiring", ("wagtail_hooks", "apps", "signal_handlers", "checks", "middleware")),
+    ("wiring", ("wagtail_hooks", "apps", "signal_handlers", "checks", "middleware", "urls")),
 )
 
 # The survey page's routes call the public views, as wagtail.contrib.forms' FormPage does with its

@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from wagtail_ocena.models import (
@@ -14,7 +14,7 @@ from wagtail_ocena.models import (
 )
 from wagtail_ocena.questions import QuestionsBlock
 
-from .conftest import record_response
+from .conftest import inserts_fail, record_response
 
 pytestmark = pytest.mark.django_db
 
@@ -152,13 +152,8 @@ def test_ratings_outside_the_scale_are_refused_by_the_database(survey):
         Answer.objects.create(response=response, question=question, rating=6)
 
 
-def test_record_is_all_or_nothing(survey, monkeypatch):
-    def fail(*args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(Answer.objects, "bulk_create", fail)
-
-    with pytest.raises(RuntimeError):
+def test_record_is_all_or_nothing(survey):
+    with inserts_fail(Answer), pytest.raises(DatabaseError):
         record(survey)
     assert SurveyResponse.objects.count() == 0
 

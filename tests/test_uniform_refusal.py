@@ -86,10 +86,13 @@ FILLED = {
 # Open to every editor by Wagtail's design: choosing a banner for a page takes no banner
 # permission, and a banner is public content, shown on the office's pages.
 OPEN_TO_EDITORS = {"wagtailsnippetchoosers_wagtail_ocena_surveybanner:chosen"}
+# Public: where residents send a questionnaire (tests/test_serving.py holds that it takes
+# answers only for a live survey of the site it is posted to).
+PUBLIC = {"wagtail_ocena:submit"}
 
 
 def test_every_id_taking_url_is_walked(db):
-    assert set(id_taking_urls()) == set(FILLED) | OPEN_TO_EDITORS
+    assert set(id_taking_urls()) == set(FILLED) | OPEN_TO_EDITORS | PUBLIC
 
 
 @pytest.fixture

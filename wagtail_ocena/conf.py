@@ -36,3 +36,16 @@ DEFAULTS = {
 
 def get_setting(name):
     return getattr(settings, f"WAGTAIL_OCENA_{name}", DEFAULTS[name])
+
+
+# Caches that each app process keeps for itself: a rate limit counted in one is split between
+# the processes, and a change seen by one is not seen by the others.
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+def is_per_process_cache():
+    backend = settings.CACHES.get(get_setting("CACHE"), {}).get("BACKEND", "")
+    return backend in PER_PROCESS_CACHES

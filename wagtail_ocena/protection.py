@@ -81,10 +81,10 @@ class FormToken:
     nonce: str
 
     @classmethod
-    def issue(cls, page, version, now=None):
+    def issue(cls, page_id, version_id, now=None):
         return cls(
-            page_id=page.pk,
-            version_id=version.pk,
+            page_id=page_id,
+            version_id=version_id,
             issued_at=int(now if now is not None else time.time()),
             nonce=secrets.token_urlsafe(16),
         )
@@ -99,8 +99,9 @@ class FormToken:
         return signing.dumps(payload, salt=_TOKEN_SALT)
 
     @classmethod
-    def read(cls, signed, page):
-        """The token posted with ``page``'s form, or None if it is missing or forged."""
+    def read(cls, signed, page_id):
+        """The token posted with the form of page ``page_id``, or None if it is missing or
+        forged."""
         try:
             payload = signing.loads(signed or "", salt=_TOKEN_SALT)
             token = cls(
@@ -111,7 +112,7 @@ class FormToken:
             )
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             return None
-        return token if token.page_id == page.pk else None
+        return token if token.page_id == page_id else None
 
     def problem(self, now=None):
         """Why a submission with this token cannot be accepted now, or None."""
@@ -122,16 +123,14 @@ class FormToken:
             return SubmissionProblem.TOO_FAST
         return None
 
-    def use(self):
-        """Mark the token used; False if it was used already (a replayed submission).
-
-        Call it in the transaction that saves the response: should saving fail, the token
-        is unused again.
-        """
+    def used(self):
+        """The unsaved ``UsedFormToken`` that marks this token used: pass it as ``once`` to
+        ``SurveyResponse.objects.record``, which saves it with the response or not at all
+        (then the resident can send the form once more)."""
         expires = self.issued_at + get_setting("FORM_MAX_AGE") + 60
-        return UsedFormToken.objects.claim(
-            _hash("nonce", self.nonce),
-            datetime.datetime.fromtimestamp(expires, tz=datetime.UTC),
+        return UsedFormToken(
+            key=_hash("nonce", self.nonce),
+            expires_at=datetime.datetime.fromtimestamp(expires, tz=datetime.UTC),
         )
 
 

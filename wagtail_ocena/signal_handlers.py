@@ -37,7 +37,10 @@ def queue_requested_report(sender, instance, created, raw=False, **kwargs):
 
 
 def register_signal_handlers():
+    from . import serving
     from .models import GeneratedReport, SurveyResponse
+
+    serving.register_invalidation()
 
     # No sender filter: subclasses of SurveyPage are surveys too.
     page_published.connect(freeze_survey_version, dispatch_uid="wagtail_ocena_freeze")

@@ -34,10 +34,12 @@ class FormPageField(AbstractFormField):
 
 class FormPage(AbstractForm):
     """A form built with Wagtail's own form builder: what an office without wagtail-ocena
-    would use; benchmarks/reports.py loads the same responses into one to compare."""
+    would use; benchmarks/reports.py loads the same responses into one to compare, and
+    benchmarks/compare.py posts to one side by side with the survey."""
 
     content_panels = [*AbstractForm.content_panels, InlinePanel("form_fields", label="Pola")]
-    template = "home/home_page.html"
+    template = "home/form_page.html"
+    landing_page_template = "home/form_page_landing.html"
 
     class Meta:
         verbose_name = "formularz"

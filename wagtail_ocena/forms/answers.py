@@ -49,6 +49,7 @@ class SurveyResponseForm(forms.Form):
 
     def __init__(self, *args, questions, departments, **kwargs):
         super().__init__(*args, **kwargs)
+        departments = tuple(departments)  # read once, whatever the questions ask of them
         self.questions = []
         for question in questions:
             if not question.type.offered(departments):

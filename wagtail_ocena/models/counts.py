@@ -1,9 +1,9 @@
 """Daily counts of responses and answers: changed with every response, read by reports.
 
-Every change goes through ``count()`` (or ``recount()`` for a correction) inside the
-transaction that changes the responses, as one ``INSERT … ON CONFLICT DO UPDATE`` per table
-with its rows in key order, so concurrent submissions lock count rows in the same order and
-cannot deadlock. ``wagtail_ocena.counting.rebuild()`` recomputes them from the answer rows.
+Every change goes through ``count()`` (or ``recount()`` for a correction; a new response's
+``count_inserts()`` go with its own rows) inside the transaction that changes the responses,
+as one ``INSERT … ON CONFLICT DO UPDATE`` per table with its rows in key order, so concurrent
+submissions lock count rows in the same order and cannot deadlock. ``wagtail_ocena.counting.rebuild()`` recomputes them from the answer rows.
 
 Four tables, so that no report reads more rows than it needs: responses; answers per
 department (for reports of one department); answers of the whole office; and ratings per
@@ -15,6 +15,8 @@ from collections import Counter
 
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
+
+from .inserts import Insert, insert_together
 
 # A response without a department, in the counts' department key (0 is never a primary key).
 NO_DEPARTMENT = 0
@@ -154,7 +156,7 @@ def count(response, answers, sign=1):
 
     ``answers`` must have their ``question`` loaded (for its kind).
     """
-    _apply(_changes(response, answers, sign))
+    insert_together(count_inserts(response, answers, sign))
 
 
 def recount(before, before_answers, after, after_answers):
@@ -162,7 +164,12 @@ def recount(before, before_answers, after, after_answers):
     changes = _changes(before, before_answers, -1)
     for model, counts in _changes(after, after_answers, 1).items():
         changes[model].update(counts)
-    _apply(changes)
+    insert_together(_inserts(changes))
+
+
+def count_inserts(response, answers, sign=1):
+    """The ``Insert``s that add (or take away) one response and its answers."""
+    return _inserts(_changes(response, answers, sign))
 
 
 def _changes(response, answers, sign):
@@ -186,34 +193,28 @@ def _changes(response, answers, sign):
     }
 
 
-def _apply(changes):
-    for model, counts in changes.items():
+def _inserts(changes):
+    return [
         _increment(model, {k: n for k, n in counts.items() if n})
+        for model, counts in changes.items()
+    ]
 
 
 def _increment(model, counts):
-    if not counts:
-        return
+    """An upsert adding ``counts`` (key tuple -> change) to ``model``'s rows, in key order."""
     key_columns = model.key_columns()
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ["id", *key_columns, "month", "count"]
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    # Only quoted identifiers of the models are interpolated; every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} ({', '.join(map(quote, columns))}) "  # noqa: S608
-        f"VALUES {', '.join([row] * len(counts))} "
-        f"ON CONFLICT ({', '.join(map(quote, key_columns))}) "
-        f"DO UPDATE SET {quote('count')} = {table}.{quote('count')} + excluded.{quote('count')}"
-    )
     day = key_columns.index("day")
     adapt = connection.ops.adapt_datefield_value
     new_id = model._meta.pk
-    params = []
+    rows = []
     for key in sorted(counts):
         month = key[day].replace(day=1)
-        params.append(new_id.get_db_prep_value(uuid.uuid4(), connection))
-        params += [adapt(v) if i == day else v for i, v in enumerate(key)]
-        params += [adapt(month), counts[key]]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        rows.append(
+            [
+                new_id.get_db_prep_value(uuid.uuid4(), connection),
+                *(adapt(v) if i == day else v for i, v in enumerate(key)),
+                adapt(month),
+                counts[key],
+            ]
+        )
+    return Insert(model, ["id", *key_columns, "month", "count"], rows, key=key_columns, add="count")

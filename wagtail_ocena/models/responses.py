@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import questions as question_kinds
 from ..choices import Channel
-from .counts import count, recount
+from .counts import count_inserts, recount
+from .inserts import Insert, insert_together
 from .office import Department
 from .survey import SurveyVersion
+from .tokens import UsedFormToken
 
 
 class SurveyResponseQuerySet(models.QuerySet):
@@ -23,23 +25,31 @@ class SurveyResponseQuerySet(models.QuerySet):
 
 
 class SurveyResponseManager(models.Manager.from_queryset(SurveyResponseQuerySet)):
-    @transaction.atomic
-    def record(self, version, answers, *, questions=None, **fields):
-        """Save one completed questionnaire: the response and all its answer rows, or nothing.
+    def record(self, version, answers, *, questions=None, once=None, **fields):
+        """Save one completed questionnaire: the response, all its answer rows and counts, or
+        nothing.
 
         ``answers`` maps question keys to cleaned values, as ``SurveyResponseForm.answers()``
         returns them; ``fields`` are the response's own (``site``, ``channel``,
         ``submitted_on``...). ``questions`` are the version's loaded questions, if the caller
-        has them.
+        has them. With ``once`` (an unsaved ``UsedFormToken``), it is saved only if that
+        token is not used yet, and marks it used; returns the saved response, or None if the
+        token was used already.
         """
         if questions is None:
             questions = version.load_questions()
         response, rows = draft_response(version, questions, answers, **fields)
-        response.save(force_insert=True)
         for row in rows:
             row.response = response
-        Answer.objects.bulk_create(rows)
-        count(response, rows)
+        inserts = [Insert.of([response]), *([Insert.of(rows)] if rows else [])]
+        claim = None
+        if once is not None:
+            UsedFormToken.objects.prune_now_and_then()
+            claim = Insert.of([once], key=["key"])
+        if not insert_together([*inserts, *count_inserts(response, rows)], claim=claim):
+            return None
+        for obj in (response, *rows):
+            obj._state.adding, obj._state.db = False, self.db
         return response
 
 

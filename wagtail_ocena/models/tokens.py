@@ -1,6 +1,6 @@
 import secrets
 
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,20 +10,10 @@ class UsedFormTokenManager(models.Manager):
     # cron job, and no single submission pays for more than a short indexed delete.
     PRUNE_ONE_IN = 100
 
-    def claim(self, key, expires_at):
-        """Record ``key`` as used; False if it was used already.
-
-        Call it inside the transaction that stores what the token allowed: if that rolls
-        back, the key is free again and the resident can send the form once more.
-        """
+    def prune_now_and_then(self):
+        """Called with every claim: one in ``PRUNE_ONE_IN`` also deletes expired keys."""
         if secrets.randbelow(self.PRUNE_ONE_IN) == 0:
             self.prune()
-        try:
-            with transaction.atomic():
-                self.create(key=key, expires_at=expires_at)
-        except IntegrityError:
-            return False
-        return True
 
     def prune(self, now=None):
         return self.filter(expires_at__lt=now or timezone.now()).delete()[0]

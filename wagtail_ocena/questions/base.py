@@ -56,7 +56,8 @@ class QuestionType:
     # The questionnaire
 
     def offered(self, departments):
-        """Whether the question can be asked in an office with these active ``departments``."""
+        """Whether the question can be asked in an office with these active ``departments``
+        (a tuple of ``Department``)."""
         return True
 
     def form_field(self, question, departments):

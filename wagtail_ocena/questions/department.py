@@ -15,13 +15,29 @@ class DepartmentQuestionBlock(BaseQuestionBlock):
         label = _("Department")
 
 
-class DepartmentChoiceField(forms.ModelChoiceField):
+class DepartmentChoiceField(forms.ChoiceField):
+    """A choice of the given departments (loaded already), cleaned to the department."""
+
+    def __init__(self, departments, **kwargs):
+        self.departments = {str(department.pk): department for department in departments}
+        super().__init__(
+            choices=[(str(d.pk), self.label_from_instance(d)) for d in departments], **kwargs
+        )
+
     def label_from_instance(self, department):
         # Only paper entry offers inactive departments: a sheet printed before a department
         # was deactivated still names it.
         if department.is_active:
             return department.name
         return gettext("%(name)s (inactive)") % {"name": department.name}
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.departments[value] if value else None
+
+    def has_changed(self, initial, data):
+        # The initial value is a department's id, the posted one its text.
+        return str(initial or "") != str(data or "")
 
 
 class DepartmentQuestion(QuestionType):
@@ -40,13 +56,12 @@ class DepartmentQuestion(QuestionType):
 
     def offered(self, departments):
         # An office without active departments cannot be asked to choose one.
-        return departments.exists()
+        return bool(departments)
 
     def form_field(self, question, departments):
         return DepartmentChoiceField(
-            queryset=departments,
+            departments,
             widget=forms.RadioSelect,
-            empty_label=None,
             error_messages={
                 "required": _("Choose the department."),
                 "invalid_choice": _("Choose one of the office's departments listed."),

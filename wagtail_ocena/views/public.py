@@ -4,15 +4,19 @@ import logging
 
 from django.core.cache import caches
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.decorators.http import require_POST
+from wagtail import hooks
 
+from .. import serving
 from ..choices import Channel
 from ..conf import get_setting
 from ..forms import SurveyResponseForm
-from ..models import Department, OfficeSettings, SurveyResponse, SurveyVersion
+from ..models import Department, OfficeSettings, SurveyResponse
+from ..models.survey import Page
 from ..names import SENT_TWICE, printable_filename
 from ..printing import render_questionnaire_pdf
 from ..protection import (
@@ -28,20 +32,35 @@ logger = logging.getLogger(__name__)
 
 
 class SurveyContext:
-    """What every public page of one survey needs: the office it is answered for."""
+    """What every public page of one survey needs: the office it is answered for.
 
-    def __init__(self, request, page):
+    Read from the survey's snapshot (``serving``) when it is live; a preview reads the
+    database.
+    """
+
+    def __init__(self, request, page=None, snapshot=None):
         self.request = request
-        self.page = page
-        # The office is the site the page is served on (for an alias, the alias's site).
-        self.site = page.get_site()
-        self.office = OfficeSettings.objects.filter(site=self.site).first() if self.site else None
+        self._page = page
+        self.snapshot = snapshot
+        if snapshot is not None:
+            self.page_id = snapshot.page_id
+            self.site = snapshot.site
+            self.office = snapshot.office
+            self.departments = snapshot.departments
+        else:
+            # The office is the site the page is served on (for an alias, the alias's site).
+            self.page_id = page.pk
+            self.site = page.get_site()
+            self.office = OfficeSettings.objects.filter(site=self.site).first()
+            self.departments = tuple(Department.objects.for_site(self.site).active())
 
-    def departments(self):
-        return Department.objects.for_site(self.site).active()
+    @cached_property
+    def page(self):
+        # Only needed to render the page: accepting answers reads the snapshot alone.
+        return self._page or Page.objects.get(pk=self.page_id).specific
 
     def form(self, questions, data=None):
-        return SurveyResponseForm(data, questions=questions, departments=self.departments())
+        return SurveyResponseForm(data, questions=questions, departments=self.departments)
 
     def render(self, template, context=None, status=200):
         context = {
@@ -57,6 +76,7 @@ class SurveyContext:
             self.page.template,
             {
                 "form": form,
+                "form_action": self.snapshot.form_action if self.snapshot else "",
                 "token": token.sign() if token else "",
                 "token_field": TOKEN_FIELD,
                 "honeypot_field": HONEYPOT_FIELD,
@@ -68,21 +88,68 @@ class SurveyContext:
 
 
 def survey_form(request, page, preview=False):
-    survey = SurveyContext(request, page)
+    """The questionnaire at the survey page's URL (through Wagtail's page routing)."""
     if preview:
+        survey = SurveyContext(request, page)
         return survey.render_form(survey.form(page.draft_questions()), None, preview=True)
-
-    version = page.current_version
-    if version is None:
+    snapshot = serving.snapshot_of(page.pk, page)
+    if snapshot is None:
+        raise Http404
+    survey = SurveyContext(request, page, snapshot)
+    current = snapshot.current()
+    if current is None:
         return survey.render("wagtail_ocena/survey_unavailable.html", status=503)
     if request.method == "POST":
-        return _submit(survey, version)
-    form = survey.form(version.load_questions())
-    return survey.render_form(form, FormToken.issue(page, version))
+        return _submit(survey, current)
+    version, questions = current
+    form = survey.form(questions)
+    return survey.render_form(form, FormToken.issue(page.pk, version.pk))
 
 
-def _submit(survey, current_version):
-    request, page = survey.request, survey.page
+@require_POST
+def submit(request, page_id):
+    """Where the questionnaire is sent: the survey page's answers without page routing.
+
+    The page stays the form's home (a form with errors is shown again here, as the page
+    would show it). Wagtail's serving hooks are run as its page view runs them whenever the
+    page is restricted or a hook other than Wagtail's own is registered.
+    """
+    snapshot = serving.snapshot_of(page_id)
+    if snapshot is None:
+        raise Http404
+    if serving.site_id_for(request) != snapshot.site_id:
+        raise Http404
+    survey = SurveyContext(request, snapshot=snapshot)
+    current = snapshot.current()
+    if current is None:
+        return survey.render("wagtail_ocena/survey_unavailable.html", status=503)
+    if snapshot.restricted or not _only_wagtails_serving_hooks():
+        return _serve_as_wagtail(request, survey.page, lambda: _submit(survey, current))
+    return _submit(survey, current)
+
+
+def _only_wagtails_serving_hooks():
+    from wagtail import wagtail_hooks
+
+    return hooks.get_hooks("before_serve_page") == [
+        wagtail_hooks.check_request_method
+    ] and hooks.get_hooks("on_serve_page") == [wagtail_hooks.check_view_restrictions]
+
+
+def _serve_as_wagtail(request, page, view):
+    """``view()`` behind the serving hooks, as ``wagtail.views.serve`` runs a page."""
+    chain = lambda page, request, args, kwargs: view()  # noqa: E731
+    for fn in reversed(hooks.get_hooks("on_serve_page")):
+        chain = fn(chain)
+    for fn in hooks.get_hooks("before_serve_page"):
+        result = fn(page, request, [], {})
+        if isinstance(result, HttpResponse):
+            return result
+    return chain(page, request, [], {})
+
+
+def _submit(survey, current):
+    request, snapshot = survey.request, survey.snapshot
     if request.content_type.startswith("multipart/"):
         # The questionnaire's form sends no files; a multipart body is a script's.
         return request_refused(request, reason=RefusedBody.FILES)
@@ -96,37 +163,32 @@ def _submit(survey, current_version):
         response["Retry-After"] = str(limit.retry_after)
         return response
 
-    token = FormToken.read(request.POST.get(TOKEN_FIELD), page)
+    token = FormToken.read(request.POST.get(TOKEN_FIELD), snapshot.page_id)
     problem = token.problem() if token else SubmissionProblem.INVALID_TOKEN
-    version = current_version
+    version, questions = current
     if token is not None and problem != SubmissionProblem.EXPIRED:
         # The version the form was rendered with, even if the survey was republished
         # since: the answers belong to those questions, and versions never mix.
-        version = SurveyVersion.objects.filter(
-            pk=token.version_id, page_id=current_version.page_id
-        ).first()
-        if version is None:
-            token, problem, version = None, SubmissionProblem.INVALID_TOKEN, current_version
+        rendered = snapshot.version_of_token(token.version_id)
+        if rendered is None:
+            token, problem = None, SubmissionProblem.INVALID_TOKEN
+        else:
+            version, questions = rendered
     if request.POST.get(HONEYPOT_FIELD):
         problem = SubmissionProblem.HONEYPOT
 
-    questions = version.load_questions()
     form = survey.form(questions, request.POST)
     if form.is_valid() and problem is None:
         try:
-            with transaction.atomic():
-                if not token.use():
-                    # Sent twice (a double click, or Back and send again): it was saved the
-                    # first time.
-                    return _see_other(page.get_thank_you_url(request) + "?" + SENT_TWICE)
-                SurveyResponse.objects.record(
-                    version,
-                    form.answers(),
-                    questions=questions,
-                    site=survey.site,
-                    channel=Channel.ELECTRONIC,
-                    submitted_on=timezone.localdate(),
-                )
+            response = SurveyResponse.objects.record(
+                version,
+                form.answers(),
+                questions=questions,
+                once=token.used(),
+                site=survey.site,
+                channel=Channel.ELECTRONIC,
+                submitted_on=timezone.localdate(),
+            )
         except TRANSIENT_DATABASE_ERRORS:
             # Rolled back whole, the token with it: the same form can be sent again.
             logger.exception("A survey response could not be saved; the resident may resend.")
@@ -134,13 +196,17 @@ def _submit(survey, current_version):
             return survey.render_form(
                 form, token, status=503, problem=SubmissionProblem.UNAVAILABLE
             )
-        return _see_other(page.get_thank_you_url(request))
+        if response is None:
+            # Sent twice (a double click, or Back and send again): it was saved the first time.
+            return _see_other(snapshot.thank_you_url + "?" + SENT_TWICE)
+        return _see_other(snapshot.thank_you_url)
 
     if token is None or problem == SubmissionProblem.EXPIRED:
         # A fresh form is always for the current questions; answers carry over by key.
-        token = FormToken.issue(page, current_version)
+        current_version, current_questions = current
+        token = FormToken.issue(snapshot.page_id, current_version.pk)
         if version != current_version:
-            form = survey.form(current_version.load_questions(), request.POST)
+            form = survey.form(current_questions, request.POST)
             form.is_valid()
     return survey.render_form(form, token, status=400, problem=problem)
 
