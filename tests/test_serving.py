@@ -251,3 +251,21 @@ def test_without_the_public_urls_the_page_takes_the_answers(client, survey, sett
     assert client.post(survey.url, valid_answers(survey)).status_code == 303
     assert SurveyResponse.objects.count() == 1
     assert "wagtail_ocena.W011" in {message.id for message in run_checks()}
+
+
+def test_forms_of_shared_questions_do_not_share_their_fields(survey):
+    from wagtail_ocena.forms import SurveyResponseForm
+
+    _version, questions = serving.snapshot_of(survey.pk).current()
+    departments = serving.snapshot_of(survey.pk).departments
+    first = SurveyResponseForm({}, questions=questions, departments=departments)
+    second = SurveyResponseForm(valid_answers(survey), questions=questions, departments=departments)
+    field = first.fields["q-ogolna-ocena"]
+    field.widget.attrs["aria-describedby"] = "blad"
+    field.error_messages["required"] = "Inny komunikat"
+
+    assert not first.is_valid()
+    assert second.is_valid(), second.errors
+    assert "aria-describedby" not in second.fields["q-ogolna-ocena"].widget.attrs
+    assert second.fields["q-ogolna-ocena"].error_messages["required"] != "Inny komunikat"
+    assert first.fields["q-ogolna-ocena"] is not second.fields["q-ogolna-ocena"]

@@ -13,7 +13,7 @@ department (for the departments' indices).
 import uuid
 from collections import Counter
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils.translation import gettext_lazy as _
 
 from .inserts import Insert, insert_together
@@ -204,14 +204,15 @@ def _increment(model, counts):
     """An upsert adding ``counts`` (key tuple -> change) to ``model``'s rows, in key order."""
     key_columns = model.key_columns()
     day = key_columns.index("day")
-    adapt = connection.ops.adapt_datefield_value
+    db = connections[DEFAULT_DB_ALIAS]
+    adapt = db.ops.adapt_datefield_value
     new_id = model._meta.pk
     rows = []
     for key in sorted(counts):
         month = key[day].replace(day=1)
         rows.append(
             [
-                new_id.get_db_prep_value(uuid.uuid4(), connection),
+                new_id.get_db_prep_value(uuid.uuid4(), db),
                 *(adapt(v) if i == day else v for i, v in enumerate(key)),
                 adapt(month),
                 counts[key],

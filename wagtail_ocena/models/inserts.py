@@ -8,7 +8,7 @@ used form token) guards the rest: if its key is taken, nothing is written.
 
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 
 @dataclass
@@ -27,10 +27,8 @@ class Insert:
         """The model instances ``objs`` (of one model, unsaved) as an insert."""
         model = type(objs[0])
         fields = model._meta.local_concrete_fields
-        rows = [
-            [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
-            for obj in objs
-        ]
+        db = connections[DEFAULT_DB_ALIAS]  # the proxy's every attribute costs a lookup
+        rows = [[f.get_db_prep_save(f.pre_save(obj, add=True), db) for f in fields] for obj in objs]
         return cls(model, [f.column for f in fields], rows, **options)
 
     def _on_conflict(self, quote):
