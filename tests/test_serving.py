@@ -14,7 +14,7 @@ from wagtail_ocena import serving
 from wagtail_ocena.models import Department, SurveyPage, SurveyResponse
 from wagtail_ocena.names import SENT_TWICE
 
-from .conftest import valid_answers
+from .conftest import BrowserClient, valid_answers
 
 
 def form_of(response):
@@ -166,7 +166,9 @@ def test_the_endpoint_takes_only_posts_for_a_survey_of_its_own_site(
     client, survey, other_office_survey
 ):
     other_url = reverse("wagtail_ocena:submit", args=[other_office_survey.pk])
-    assert client.get(reverse("wagtail_ocena:submit", args=[survey.pk])).status_code == 405
+    # Opened, not sent (a link back from an error page): the questionnaire's page.
+    opened = client.get(reverse("wagtail_ocena:submit", args=[survey.pk]))
+    assert (opened.status_code, opened["Location"]) == (302, survey.get_url_parts()[2])
     # Another gmina's survey, sent through this site's host.
     assert client.post(other_url, valid_answers(other_office_survey)).status_code == 404
     assert (
@@ -269,3 +271,15 @@ def test_forms_of_shared_questions_do_not_share_their_fields(survey):
     assert "aria-describedby" not in second.fields["q-ogolna-ocena"].widget.attrs
     assert second.fields["q-ogolna-ocena"].error_messages["required"] != "Inny komunikat"
     assert first.fields["q-ogolna-ocena"] is not second.fields["q-ogolna-ocena"]
+
+
+def test_a_refused_post_at_the_endpoint_leads_back_to_the_questionnaire(survey):
+    client = BrowserClient(enforce_csrf_checks=True)
+    url = reverse("wagtail_ocena:submit", args=[survey.pk])
+
+    response = client.post(url, valid_answers(survey))
+
+    assert response.status_code == 403
+    assert f'href="{url}"' in response.content.decode()
+    assert client.get(url)["Location"] == survey.url
+    assert not SurveyResponse.objects.exists()

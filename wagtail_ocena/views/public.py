@@ -8,7 +8,6 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_POST
 from wagtail import hooks
 
 from .. import serving
@@ -106,19 +105,22 @@ def survey_form(request, page, preview=False):
     return survey.render_form(form, FormToken.issue(page.pk, version.pk))
 
 
-@require_POST
 def submit(request, page_id):
     """Where the questionnaire is sent: the survey page's answers without page routing.
 
     The page stays the form's home (a form with errors is shown again here, as the page
-    would show it). Wagtail's serving hooks are run as its page view runs them whenever the
-    page is restricted or a hook other than Wagtail's own is registered.
+    would show it; opened otherwise, this URL leads to the page). Wagtail's serving hooks are
+    run as its page view runs them whenever the page is restricted or a hook other than
+    Wagtail's own is registered.
     """
     snapshot = serving.snapshot_of(page_id)
     if snapshot is None:
         raise Http404
     if serving.site_id_for(request) != snapshot.site_id:
         raise Http404
+    if request.method != "POST":
+        # A link back from an error page, or a reload: the questionnaire is on its page.
+        return HttpResponseRedirect(snapshot.url)
     survey = SurveyContext(request, snapshot=snapshot)
     current = snapshot.current()
     if current is None:
