@@ -21,7 +21,6 @@ Without DATABASE_URL it uses a fresh SQLite file in a temporary directory.
 import argparse
 import datetime
 import io
-import os
 import random
 import re
 import statistics
@@ -33,7 +32,13 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.submissions import FORM, form_action, post_data, setup_django  # noqa: E402
+from benchmarks.submissions import (  # noqa: E402
+    FORM,
+    demo_survey,
+    form_action,
+    post_data,
+    setup_django,
+)
 
 NOT_APPLICABLE_LABEL = "nie dotyczy"
 
@@ -245,20 +250,15 @@ def main():
 
     setup_django()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings, setup_test_environment
+    from django.test.utils import override_settings
     from wagtail.contrib.forms.models import FormSubmission
 
     from example_site.home.synthetic import ResponseGenerator
-    from wagtail_ocena.models import OfficeSettings, SurveyPage, SurveyResponse
+    from wagtail_ocena.models import SurveyResponse
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", days=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    survey = SurveyPage.objects.live().get()
-    office = OfficeSettings.objects.get(site=survey.get_site())
+    survey, office = demo_survey()
     departments = list(office.departments.all())
     generator = ResponseGenerator(survey.current_version, office.site, departments, seed=7)
     form_page = create_form_page(survey, generator.questions, departments)

@@ -10,14 +10,13 @@ and the audit log entry), each with its own sheet number, answering 302.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.submissions import setup_django  # noqa: E402
+from benchmarks.submissions import demo_survey, setup_django  # noqa: E402
 
 
 def sheet_data(generator, version, number):
@@ -43,20 +42,14 @@ def main():
 
     setup_django()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from example_site.home.synthetic import ResponseGenerator
-    from wagtail_ocena.models import OfficeSettings, SurveyPage, SurveyResponse
+    from wagtail_ocena.models import SurveyResponse
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", days=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    survey = SurveyPage.objects.live().get()
+    survey, office = demo_survey()
     version = survey.current_version
-    office = OfficeSettings.objects.get(site=survey.get_site())
     client = Client()
     client.force_login(get_user_model().objects.get(username="admin"))
     print(f"database: {connection.vendor} {connection.get_database_version()}")

@@ -40,6 +40,20 @@ def setup_django():
     django.setup()
 
 
+def demo_survey():
+    """The demo office's live survey on a freshly migrated database: ``(survey, office)``."""
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    from wagtail_ocena.models import OfficeSettings, SurveyPage
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", days=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    survey = SurveyPage.objects.live().get()
+    return survey, OfficeSettings.objects.get(site=survey.get_site())
+
+
 def form_action(html, default):
     """Where the page's form is sent, as a browser reads it from the page."""
     match = re.search(r'<form class="ocena-form" method="post" action="([^"]*)"', html)
@@ -68,19 +82,14 @@ def main():
 
     setup_django()
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings, setup_test_environment
+    from django.test.utils import override_settings
 
     from example_site.home.synthetic import ResponseGenerator
-    from wagtail_ocena.models import OfficeSettings, SurveyPage, SurveyResponse
+    from wagtail_ocena.models import SurveyResponse
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", days=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    survey = SurveyPage.objects.live().get()
-    office = OfficeSettings.objects.get(site=survey.get_site())
+    survey, office = demo_survey()
     generator = ResponseGenerator(
         survey.current_version, office.site, office.departments.all(), seed=7
     )
