@@ -1,4 +1,4 @@
-"""The report as XLSX (openpyxl, write-only) and the raw responses as CSV.
+"""The report as XLSX (XlsxWriter, constant memory) and the raw responses as CSV.
 
 Both stream the raw responses from the database, one response per row, so memory stays
 flat however many there are. Text that a spreadsheet would run as a formula (starting with
@@ -11,11 +11,10 @@ import datetime
 import itertools
 import operator
 
+import xlsxwriter
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from .. import questions as question_kinds
 from ..choices import Channel
@@ -304,19 +303,50 @@ def raw_rows(report):
         yield from _response_rows(chunk, labels)
 
 
+# XlsxWriter in constant-memory mode writes each row to a temporary file as it comes, so
+# the raw sheet of any length takes the same memory. Text stays text: no formulas, no links.
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "default_date_format": "yyyy-mm-dd",
+    "allow_zip64": True,
+}
+
+
+class Sheets:
+    """Adds sheets to an XlsxWriter workbook: a bold header, then the rows."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.bold = workbook.add_format({"bold": True})
+        # Dates take the workbook's default format; a date and time, openpyxl's.
+        self.moment = workbook.add_format({"num_format": "yyyy-mm-dd h:mm:ss"})
+
+    def add(self, title, header, rows, neutralised=False):
+        """``rows`` are lists of cell values; ``neutralised``: as ``raw_rows`` gives them,
+        written as they are (the fast way, for the long sheet)."""
+        worksheet = self.workbook.add_worksheet(title[:31])
+        worksheet.write_row(0, 0, [neutralise(value) for value in header], self.bold)
+        write, write_row, moment = worksheet.write, worksheet.write_row, self.moment
+        for number, row in enumerate(rows, 1):
+            if neutralised:
+                write_row(number, 0, row)
+                continue
+            for column, value in enumerate(row):
+                cell_format = moment if isinstance(value, datetime.datetime) else None
+                write(number, column, neutralise(value), cell_format)
+        return worksheet
+
+
 def write_xlsx(report, output):
     """Write the report as an XLSX workbook to the binary file ``output``: a summary, a
     sheet per section of the report, the comments and the raw responses."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    with xlsxwriter.Workbook(output, WORKBOOK_OPTIONS) as workbook:
+        _write_sheets(report, Sheets(workbook).add)
 
-    def sheet(title, header, rows, neutralised=False):
-        worksheet = workbook.create_sheet(title=title[:31])
-        worksheet.append([_bold(workbook, worksheet, value, bold) for value in header])
-        for row in rows:
-            worksheet.append(row if neutralised else [neutralise(value) for value in row])
-        return worksheet
 
+def _write_sheets(report, sheet):
     overall, previous = report.overall, report.previous_overall
     overall_interval = (overall and overall.confidence_interval) or (None, None)
     author = report.generated_by
@@ -420,7 +450,6 @@ def write_xlsx(report, output):
     sheet(_("Methodology"), [_("Methodology")], ([str(text)] for text in report.methodology))
     rows = raw_rows(report)
     sheet(_("Responses"), next(rows), rows, neutralised=True)
-    workbook.save(output)
 
 
 def _option_rows(questions):
@@ -429,14 +458,6 @@ def _option_rows(questions):
         for q in questions
         for option in q.options
     )
-
-
-def _bold(workbook, worksheet, value, font):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(worksheet, value=neutralise(value))
-    cell.font = font
-    return cell
 
 
 def _round(value, digits=1):
