@@ -207,13 +207,13 @@ def as_csv(row):
     }  # fmt: skip
 
 
-@pytest.mark.parametrize("per_query", [None, 2])
+@pytest.mark.parametrize("chunk", [None, 2])
 @pytest.mark.parametrize("include_comments", [True, False])
 def test_the_raw_export_is_the_stored_answers(
-    both_versions, site, monkeypatch, per_query, include_comments
+    both_versions, site, monkeypatch, chunk, include_comments
 ):
-    if per_query:  # answers read two responses at a time: rows cross the chunks' edges
-        monkeypatch.setattr(spreadsheet, "RESPONSES_PER_QUERY", per_query)
+    if chunk:  # responses fetched two at a time from the database's cursor
+        monkeypatch.setattr(spreadsheet, "RAW_CHUNK", chunk)
     report = build_report(site, MARCH, ReportFilters(include_comments=include_comments))
     expected = expected_rows(report)
 

@@ -8,11 +8,11 @@ which XLSX cannot hold, are dropped.
 
 import csv
 import datetime
-import itertools
-import operator
+import json
 
 import xlsxwriter
-from django.db.models.sql.constants import MULTI
+from django.db.models import Aggregate, Func, OuterRef, Subquery, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,8 +33,6 @@ from .statistics import SCALE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 RAW_CHUNK = 5000
-# Responses whose answers one query reads (SQLite's backend allows 999 parameters).
-RESPONSES_PER_QUERY = 999
 
 
 def neutralise(value):
@@ -64,29 +62,95 @@ def _raw_questions(report):
 
 
 class _Unset:
-    """No answer row has filled the cell yet (a filled cell may hold None)."""
+    """No answer has filled the cell yet (a filled cell may hold None)."""
 
 
 UNSET = _Unset()
-# What an answer row is to the raw sheet besides a column: no column (the department
-# question, whose answer is the response's own column; a question the sheet does not show);
-# or, in an export without comments, an open answer, which is not read at all.
+# What an answer is to the raw sheet besides a column: no column (the department question,
+# whose answer is the response's own column; a question the sheet does not show); or, in an
+# export without comments, an open answer, not read at all.
 NO_COLUMN = -1
 LEFT_OUT = -2
 
 
-def _database_rows(queryset, chunked=True):
-    """The rows of a ``values_list`` queryset as the database driver returns them.
+class _Joined(Aggregate):
+    """Texts joined by semicolons."""
 
-    Django's own iteration converts every value on the way (on SQLite it builds a UUID and a
-    date for each of a million answer rows, half the time of the export); the raw export
-    converts what it uses, once per response or per distinct value. Ids come back in the
-    database's own form (on SQLite a UUID is its hex string), the same in every query: they
-    are only compared and sent back as parameters.
+    function = "GROUP_CONCAT"  # SQLite
+    template = "%(function)s(%(expressions)s, ';')"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+class _JSONArrays(Aggregate):
+    """JSON arrays gathered into one JSON array."""
+
+    function = "JSON_GROUP_ARRAY"  # SQLite
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_AGG", **extra_context)
+
+
+class _JSONArray(Func):
+    """A JSON array of the values (JSON, not JSONB, on PostgreSQL: several times cheaper to
+    build; Django's ``JSONArray`` makes JSONB there)."""
+
+    function = "JSON_ARRAY"  # SQLite
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_BUILD_ARRAY", **extra_context)
+
+
+def _per_response(answers, aggregate):
+    return Subquery(
+        answers.filter(response=OuterRef("pk"))
+        .order_by()
+        .values("response")
+        .annotate(packed=aggregate)
+        .values("packed")
+    )
+
+
+def _responses(report):
+    """(day, channel, department id, version id, tokens, texts) of each response, in the
+    order of their dates and, within a day, of their (random) ids.
+
+    A response's answers come packed in two values, so that the database driver makes a few
+    Python objects per response rather than seven per answer (a year of an office is a
+    million answer rows): those without text as JSON arrays of their ids and numbers joined
+    by semicolons (the same token, the same cell), those with text as one JSON array of
+    arrays of the same and the text.
     """
-    compiler = queryset.query.get_compiler(using=queryset.db)
-    chunks = compiler.execute_sql(MULTI, chunked_fetch=chunked, chunk_size=RAW_CHUNK)
-    return itertools.chain.from_iterable(chunks)
+    fields = ("question_id", "rating", "not_applicable", "option_id", "department_id")
+    textless = Answer.objects.filter(text="")
+    with_text = Answer.objects.exclude(text="")  # the partial index of comments
+    return (
+        SurveyResponse.objects.filter(**_scope(report.office.site, report.period, report.filters))
+        .order_by("submitted_on", "pk")
+        .values_list("submitted_on", "channel", "department_id", "version_id")
+        .annotate(
+            tokens=_per_response(textless, _Joined(Cast(_JSONArray(*fields), TextField()))),
+            texts=_per_response(with_text, _JSONArrays(_JSONArray(*fields, "text"))),
+        )
+    )
+
+
+def _token_answer(token):
+    """The (question, rating, not applicable, option, department, text) of a token."""
+    question, rating, not_applicable, option, department = json.loads(token)
+    return question, rating, bool(not_applicable), option, department, ""
+
+
+def _text_answers(texts):
+    rows = json.loads(texts) if isinstance(texts, str) else texts  # psycopg parses JSON
+    return [
+        (q, rating, bool(na), option, department, text)
+        for q, rating, na, option, department, text in rows
+    ]
 
 
 class _Labels:
@@ -105,24 +169,12 @@ class _Labels:
         self.columns = {key: index for index, (key, _text) in enumerate(columns)}
         self.width = len(columns)
         self.include_comments = report.filters.include_comments
-        self.days = {}
         self.versions = {}
         # question id: (column, kind, position); option id: (label, position).
         self.questions = {}
         self.options = {}
-        # (column, cell) of an answer without text, by its (question, rating, not
-        # applicable, option, department): a few hundred stand for a million answer rows.
-        self.cells = {}
-
-    def day(self, value):
-        day = self.days.get(value)
-        if day is None:
-            # As the database driver gives it: a date, or its ISO text (SQLite).
-            day = datetime.date.fromisoformat(value) if isinstance(value, str) else value
-            if isinstance(day, datetime.datetime):
-                day = day.date()
-            self.days[value] = day
-        return day
+        # (column, cell) of each token: a few hundred stand for a million answers.
+        self.tokens = {}
 
     def channel(self, value):
         label = self.channels.get(value)
@@ -156,8 +208,8 @@ class _Labels:
         return neutralise(version_code(page_id, number))
 
     def question(self, question_id):
-        """For an answer to a question of another version than its response's."""
         if question_id not in self.questions:
+            # An answer to a question of another version than its response's.
             self.version(
                 SurveyQuestion.objects.values_list("version_id", flat=True).get(pk=question_id)
             )
@@ -181,31 +233,35 @@ class _Labels:
             ).get(pk=department_id)
         return self.department_names[department_id]
 
-    def value(self, kind, row):
-        """What ``kind`` writes for the answer row, before neutralising."""
-        _response, _question, rating, not_applicable, option_id, department_id, text = row
+    def value(self, kind, answer):
+        """What ``kind`` writes for the answer, before neutralising."""
+        _question, rating, not_applicable, option_id, department_id, text = answer
         return kind.cell(
             rating,
-            bool(not_applicable),
+            not_applicable,
             self.option(option_id)[0],
             self.department_name(department_id),
             text,
         )
 
-    def answer_cells(self, rows):
-        """The answer cells of one response's rows; None if none of them is read."""
-        known = self.cells
+    def _cell(self, answer):
+        """(column, neutralised cell) of an answer."""
+        column, kind, _position = self.question(answer[0])
+        return column, None if column < 0 else neutralise(self.value(kind, answer))
+
+    def _learn(self, token):
+        found = self.tokens[token] = self._cell(_token_answer(token))
+        return found
+
+    def answer_cells(self, tokens, texts):
+        """The answer cells of one response; None if none of its answers is read."""
+        known, learn = self.tokens, self._learn
+        found = [known.get(token) or learn(token) for token in tokens.split(";")] if tokens else []
+        if texts:
+            found += [self._cell(answer) for answer in _text_answers(texts)]
         cells = [UNSET] * self.width
         read = several = False
-        for row in rows:
-            if row[6]:
-                column, cell = self._cell(row)
-            else:
-                key = row[1:6]
-                found = known.get(key)
-                if found is None:
-                    found = known[key] = self._cell(row)
-                column, cell = found
+        for column, cell in found:
             if column < 0:
                 read = read or column == NO_COLUMN
                 continue
@@ -217,67 +273,25 @@ class _Labels:
         if not read:
             return None
         if several:
-            return self._joined(rows)
+            return self._joined(tokens, texts)
         return [None if cell is UNSET else cell for cell in cells]
 
-    def _cell(self, row):
-        """(column, neutralised cell) of an answer row."""
-        column, kind, _position = self.questions.get(row[1]) or self.question(row[1])
-        return column, None if column < 0 else neutralise(self.value(kind, row))
-
-    def _joined(self, rows):
-        """Cells where a question has several answer rows (multiple choice): its values in
-        the order of the questionnaire, joined by "; "."""
-        questions = self.questions
+    def _joined(self, tokens, texts):
+        """Cells where a question has several answers (multiple choice): its values in the
+        order of the questionnaire, joined by "; "."""
+        answers = [_token_answer(token) for token in tokens.split(";")] if tokens else []
+        answers += _text_answers(texts) if texts else []
         cells = [None] * self.width
-        for row in sorted(rows, key=lambda row: (questions[row[1]][2], self.option(row[4])[1])):
-            column, kind, _position = questions[row[1]]
+        questions = self.questions
+        for answer in sorted(
+            answers, key=lambda answer: (questions[answer[0]][2], self.option(answer[3])[1])
+        ):
+            column, kind, _position = questions[answer[0]]
             if column < 0:
                 continue
-            value = self.value(kind, row)
+            value = self.value(kind, answer)
             cells[column] = value if cells[column] is None else f"{cells[column]}; {value}"
         return [neutralise(cell) for cell in cells]
-
-
-def _responses(report):
-    return (
-        SurveyResponse.objects.filter(**_scope(report.office.site, report.period, report.filters))
-        .order_by("submitted_on", "pk")
-        .values_list("pk", "submitted_on", "channel", "department_id", "version_id")
-    )
-
-
-def _response_rows(responses, labels):
-    """The rows of a chunk of responses: their answers in one query, grouped here."""
-    rows = (
-        Answer.objects.filter(response_id__in=[response[0] for response in responses])
-        .order_by("response_id")
-        .values_list(
-            "response_id", "question_id", "rating", "not_applicable", "option_id",
-            "department_id", "text",
-        )
-    )  # fmt: skip
-    answers = {
-        response_id: list(group)
-        for response_id, group in itertools.groupby(
-            _database_rows(rows, chunked=False), key=operator.itemgetter(0)
-        )
-    }
-    for response_id, day, channel, department_id, version_id in responses:
-        rows = answers.get(response_id)
-        if rows is None:
-            continue
-        version = labels.version(version_id)
-        cells = labels.answer_cells(rows)
-        if cells is None:
-            continue
-        yield [
-            labels.day(day),
-            labels.channel(channel),
-            labels.department(department_id),
-            version,
-            *cells,
-        ]
 
 
 def raw_rows(report):
@@ -293,14 +307,12 @@ def raw_rows(report):
     if report.withheld:
         return
     labels = _Labels(report, columns)
-    chunk = []
-    for response in _database_rows(_responses(report)):
-        chunk.append(response)
-        if len(chunk) == RESPONSES_PER_QUERY:
-            yield from _response_rows(chunk, labels)
-            chunk = []
-    if chunk:
-        yield from _response_rows(chunk, labels)
+    responses = _responses(report).iterator(chunk_size=RAW_CHUNK)
+    for day, channel, department_id, version_id, tokens, texts in responses:
+        version = labels.version(version_id)
+        cells = labels.answer_cells(tokens, texts)
+        if cells is not None:
+            yield [day, labels.channel(channel), labels.department(department_id), version, *cells]
 
 
 # XlsxWriter in constant-memory mode writes each row to a temporary file as it comes, so
