@@ -1,25 +1,34 @@
-"""The report as XLSX (openpyxl, write-only) and the raw responses as CSV.
+"""The report as XLSX (XlsxWriter, constant memory) and the raw responses as CSV.
 
-Both stream the raw responses from the database in key order, one response per row, so
-memory stays flat however many there are. Text that a spreadsheet would run as a formula
-(starting with =, +, -, @, tab or carriage return) is prefixed with an apostrophe, and
-control characters, which XLSX cannot hold, are dropped.
+Both stream the raw responses from the database, one response per row, so memory stays
+flat however many there are. Text that a spreadsheet would run as a formula (starting with
+=, +, -, @, tab or carriage return) is prefixed with an apostrophe, and control characters,
+which XLSX cannot hold, are dropped.
 """
 
 import csv
-import itertools
+import datetime
+import json
 
+import xlsxwriter
+from django.db.models import Aggregate, Func, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from .. import questions as question_kinds
 from ..choices import Channel
-from ..models import Department, SurveyQuestion
+from ..models import (
+    Answer,
+    Department,
+    QuestionOption,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyVersion,
+)
 from ..names import version_code
 from ..text import strip_control_characters
-from .comments import answers_in, comments_queryset
+from .comments import _scope, comments_queryset
 from .statistics import SCALE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,82 +61,307 @@ def _raw_questions(report):
     return [(key, keys[key]) for key in ordered]
 
 
-def _raw_answers(report):
-    answers = answers_in(report.office.site, report.period, report.filters)
-    if not report.filters.include_comments:
-        answers = answers.exclude(
-            question__kind__in=question_kinds.names_where(lambda kind: kind.free_text)
-        )
-    return answers.order_by(
-        "response__submitted_on", "response_id", "question__position"
-    ).values_list(
-        "response_id",
-        "response__submitted_on",
-        "response__channel",
-        "response__department_id",
-        "response__version__page_id",
-        "response__version__number",
-        "question__key",
-        "question__kind",
-        "rating",
-        "not_applicable",
-        "option__label",
-        "department__name",
-        "text",
+class _Unset:
+    """No answer has filled the cell yet (a filled cell may hold None)."""
+
+
+UNSET = _Unset()
+# What an answer is to the raw sheet besides a column: no column (the department question,
+# whose answer is the response's own column; a question the sheet does not show); or, in an
+# export without comments, an open answer, not read at all.
+NO_COLUMN = -1
+LEFT_OUT = -2
+
+
+class _Joined(Aggregate):
+    """Texts joined by semicolons."""
+
+    function = "GROUP_CONCAT"  # SQLite
+    template = "%(function)s(%(expressions)s, ';')"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+class _JSONArrays(Aggregate):
+    """JSON arrays gathered into one JSON array."""
+
+    function = "JSON_GROUP_ARRAY"  # SQLite
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_AGG", **extra_context)
+
+
+class _JSONArray(Func):
+    """A JSON array of the values (JSON, not JSONB, on PostgreSQL: several times cheaper to
+    build; Django's ``JSONArray`` makes JSONB there)."""
+
+    function = "JSON_ARRAY"  # SQLite
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_BUILD_ARRAY", **extra_context)
+
+
+def _per_response(answers, aggregate):
+    # Grouped by a constant, which Django leaves out: one aggregate over the response's
+    # answers without a GROUP BY (which costs SQLite a sorter for each response).
+    return Subquery(
+        answers.filter(response=OuterRef("pk"))
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(packed=aggregate)
+        .values("packed")
     )
 
 
-def raw_rows(report):
-    """A header, then one row per response: date, channel, department, version, answers."""
-    columns = _raw_questions(report)
-    hidden = report.hidden_departments
-    hidden_label = _("hidden (anonymity)")
-    departments = {
-        d.pk: hidden_label if d.pk in hidden else d.name
-        for d in Department.objects.for_site(report.office.site)
-    }
-    channels = dict(Channel.choices)
-    yield [_("Date"), _("Channel"), _("Department"), _("Questionnaire version")] + [
-        text for key, text in columns
+def _responses(report):
+    """(day, channel, department id, version id, tokens, texts) of each response, in the
+    order of their dates and, within a day, of their (random) ids.
+
+    A response's answers come packed in two values, so that the database driver makes a few
+    Python objects per response rather than seven per answer (a year of an office is a
+    million answer rows): those without text as JSON arrays of their ids and numbers joined
+    by semicolons (the same token, the same cell), those with text as one JSON array of
+    arrays of the same and the text.
+    """
+    fields = ("question_id", "rating", "not_applicable", "option_id", "department_id")
+    textless = Answer.objects.filter(text="")
+    with_text = Answer.objects.exclude(text="")  # the partial index of comments
+    return (
+        SurveyResponse.objects.filter(**_scope(report.office.site, report.period, report.filters))
+        .order_by("submitted_on", "pk")
+        .values_list("submitted_on", "channel", "department_id", "version_id")
+        .annotate(
+            tokens=_per_response(textless, _Joined(Cast(_JSONArray(*fields), TextField()))),
+            texts=_per_response(with_text, _JSONArrays(_JSONArray(*fields, "text"))),
+        )
+    )
+
+
+def _token_answer(token):
+    """The (question, rating, not applicable, option, department, text) of a token."""
+    question, rating, not_applicable, option, department = json.loads(token)
+    return question, rating, bool(not_applicable), option, department, ""
+
+
+def _text_answers(texts):
+    rows = json.loads(texts) if isinstance(texts, str) else texts  # psycopg parses JSON
+    return [
+        (q, rating, bool(na), option, department, text)
+        for q, rating, na, option, department, text in rows
     ]
+
+
+class _Labels:
+    """What the raw rows name by id, each read once: the departments, and for every
+    questionnaire version met its code, its questions (their column and kind) and options."""
+
+    def __init__(self, report, columns):
+        hidden = report.hidden_departments
+        hidden_label = _("hidden (anonymity)")
+        self.department_names = {}
+        self.response_departments = {None: ""}
+        for pk, name in Department.objects.for_site(report.office.site).values_list("pk", "name"):
+            self.department_names[pk] = name
+            self.response_departments[pk] = neutralise(hidden_label if pk in hidden else name)
+        self.channels = {value: neutralise(str(label)) for value, label in Channel.choices}
+        self.columns = {key: index for index, (key, _text) in enumerate(columns)}
+        self.width = len(columns)
+        self.include_comments = report.filters.include_comments
+        self.versions = {}
+        # question id: (column, kind, position); option id: (label, position).
+        self.questions = {}
+        self.options = {}
+        # (column, cell) of each token: a few hundred stand for a million answers.
+        self.tokens = {}
+
+    def channel(self, value):
+        label = self.channels.get(value)
+        return neutralise(str(value)) if label is None else label
+
+    def department(self, department_id):
+        return self.response_departments.get(department_id, "")
+
+    def version(self, version_id):
+        """The version's code; its questions and options are known from then on."""
+        code = self.versions.get(version_id)
+        if code is None:
+            code = self.versions[version_id] = self._load_version(version_id)
+        return code
+
+    def _load_version(self, version_id):
+        page_id, number = SurveyVersion.objects.values_list("page_id", "number").get(pk=version_id)
+        rows = SurveyQuestion.objects.filter(version_id=version_id).values_list(
+            "pk", "key", "kind", "position"
+        )
+        for pk, key, kind_name, position in rows:
+            kind = question_kinds.get(kind_name)
+            if kind.free_text and not self.include_comments:
+                column = LEFT_OUT
+            else:
+                column = self.columns.get(key, NO_COLUMN)
+            self.questions[pk] = (column, kind, position)
+        options = QuestionOption.objects.filter(question__version_id=version_id)
+        for pk, label, position in options.values_list("pk", "label", "position"):
+            self.options[pk] = (label, position)
+        return neutralise(version_code(page_id, number))
+
+    def question(self, question_id):
+        if question_id not in self.questions:
+            # An answer to a question of another version than its response's.
+            self.version(
+                SurveyQuestion.objects.values_list("version_id", flat=True).get(pk=question_id)
+            )
+        return self.questions[question_id]
+
+    def option(self, option_id):
+        if option_id is None:
+            return None, -1
+        if option_id not in self.options:
+            self.options[option_id] = QuestionOption.objects.values_list("label", "position").get(
+                pk=option_id
+            )
+        return self.options[option_id]
+
+    def department_name(self, department_id):
+        if department_id is None:
+            return None
+        if department_id not in self.department_names:
+            self.department_names[department_id] = Department.objects.values_list(
+                "name", flat=True
+            ).get(pk=department_id)
+        return self.department_names[department_id]
+
+    def value(self, kind, answer):
+        """What ``kind`` writes for the answer, before neutralising."""
+        _question, rating, not_applicable, option_id, department_id, text = answer
+        return kind.cell(
+            rating,
+            not_applicable,
+            self.option(option_id)[0],
+            self.department_name(department_id),
+            text,
+        )
+
+    def _cell(self, answer):
+        """(column, neutralised cell) of an answer."""
+        column, kind, _position = self.question(answer[0])
+        return column, None if column < 0 else neutralise(self.value(kind, answer))
+
+    def _learn(self, token):
+        found = self.tokens[token] = self._cell(_token_answer(token))
+        return found
+
+    def answer_cells(self, tokens, texts):
+        """The answer cells of one response; None if none of its answers is read."""
+        known, learn = self.tokens, self._learn
+        found = [known.get(token) or learn(token) for token in tokens.split(";")] if tokens else []
+        if texts:
+            found += [self._cell(answer) for answer in _text_answers(texts)]
+        cells = [UNSET] * self.width
+        read = several = False
+        for column, cell in found:
+            if column < 0:
+                read = read or column == NO_COLUMN
+                continue
+            read = True
+            if cells[column] is UNSET:
+                cells[column] = cell
+            else:
+                several = True
+        if not read:
+            return None
+        if several:
+            return self._joined(tokens, texts)
+        return [None if cell is UNSET else cell for cell in cells]
+
+    def _joined(self, tokens, texts):
+        """Cells where a question has several answers (multiple choice): its values in the
+        order of the questionnaire, joined by "; "."""
+        answers = [_token_answer(token) for token in tokens.split(";")] if tokens else []
+        answers += _text_answers(texts) if texts else []
+        cells = [None] * self.width
+        questions = self.questions
+        for answer in sorted(
+            answers, key=lambda answer: (questions[answer[0]][2], self.option(answer[3])[1])
+        ):
+            column, kind, _position = questions[answer[0]]
+            if column < 0:
+                continue
+            value = self.value(kind, answer)
+            cells[column] = value if cells[column] is None else f"{cells[column]}; {value}"
+        return [neutralise(cell) for cell in cells]
+
+
+def raw_rows(report):
+    """A header, then one row per response: date, channel, department, version, answers.
+
+    Responses in the order of their dates, and within a day of their (random) ids; every
+    value neutralised already. A response none of whose answers is read (its only answer a
+    comment, in an export without comments) has no row.
+    """
+    columns = _raw_questions(report)
+    header = [_("Date"), _("Channel"), _("Department"), _("Questionnaire version")]
+    yield [neutralise(text) for text in (*header, *(text for _key, text in columns))]
     if report.withheld:
         return
-    position = {key: i for i, (key, text) in enumerate(columns)}
-    answers = _raw_answers(report).iterator(chunk_size=RAW_CHUNK)
-    for _response_id, group in itertools.groupby(answers, key=lambda row: row[0]):
-        cells = [None] * len(columns)
-        first = None
-        for row in group:
-            first = first or row
-            key, kind, rating, not_applicable, option, department, text = row[6:]
-            if key not in position:
+    labels = _Labels(report, columns)
+    responses = _responses(report).iterator(chunk_size=RAW_CHUNK)
+    for day, channel, department_id, version_id, tokens, texts in responses:
+        version = labels.version(version_id)
+        cells = labels.answer_cells(tokens, texts)
+        if cells is not None:
+            yield [day, labels.channel(channel), labels.department(department_id), version, *cells]
+
+
+# XlsxWriter in constant-memory mode writes each row to a temporary file as it comes, so
+# the raw sheet of any length takes the same memory. Text stays text: no formulas, no links.
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "default_date_format": "yyyy-mm-dd",
+    "allow_zip64": True,
+}
+
+
+class Sheets:
+    """Adds sheets to an XlsxWriter workbook: a bold header, then the rows."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.bold = workbook.add_format({"bold": True})
+        # Dates take the workbook's default format; a date and time, openpyxl's.
+        self.moment = workbook.add_format({"num_format": "yyyy-mm-dd h:mm:ss"})
+
+    def add(self, title, header, rows, neutralised=False):
+        """``rows`` are lists of cell values; ``neutralised``: as ``raw_rows`` gives them,
+        written as they are (the fast way, for the long sheet)."""
+        worksheet = self.workbook.add_worksheet(title[:31])
+        worksheet.write_row(0, 0, [neutralise(value) for value in header], self.bold)
+        write, write_row, moment = worksheet.write, worksheet.write_row, self.moment
+        for number, row in enumerate(rows, 1):
+            if neutralised:
+                write_row(number, 0, row)
                 continue
-            value = question_kinds.get(kind).cell(rating, not_applicable, option, department, text)
-            index = position[key]
-            cells[index] = value if cells[index] is None else f"{cells[index]}; {value}"
-        day, channel, department_id, page_id, number = first[1:6]
-        yield [
-            day,
-            str(channels.get(channel, channel)),
-            departments.get(department_id, ""),
-            version_code(page_id, number),
-            *cells,
-        ]
+            for column, value in enumerate(row):
+                cell_format = moment if isinstance(value, datetime.datetime) else None
+                write(number, column, neutralise(value), cell_format)
+        return worksheet
 
 
 def write_xlsx(report, output):
     """Write the report as an XLSX workbook to the binary file ``output``: a summary, a
     sheet per section of the report, the comments and the raw responses."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    with xlsxwriter.Workbook(output, WORKBOOK_OPTIONS) as workbook:
+        _write_sheets(report, Sheets(workbook).add)
 
-    def sheet(title, header, rows):
-        worksheet = workbook.create_sheet(title=title[:31])
-        worksheet.append([_bold(workbook, worksheet, value, bold) for value in header])
-        for row in rows:
-            worksheet.append([neutralise(value) for value in row])
-        return worksheet
 
+def _write_sheets(report, sheet):
     overall, previous = report.overall, report.previous_overall
     overall_interval = (overall and overall.confidence_interval) or (None, None)
     author = report.generated_by
@@ -230,8 +464,7 @@ def write_xlsx(report, output):
         sheet(_("Comments"), [_("Month"), _("Question"), _("Comment")], _all_comments(report))
     sheet(_("Methodology"), [_("Methodology")], ([str(text)] for text in report.methodology))
     rows = raw_rows(report)
-    sheet(_("Responses"), next(rows), rows)
-    workbook.save(output)
+    sheet(_("Responses"), next(rows), rows, neutralised=True)
 
 
 def _option_rows(questions):
@@ -240,14 +473,6 @@ def _option_rows(questions):
         for q in questions
         for option in q.options
     )
-
-
-def _bold(workbook, worksheet, value, font):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(worksheet, value=neutralise(value))
-    cell.font = font
-    return cell
 
 
 def _round(value, digits=1):
@@ -296,10 +521,8 @@ def csv_rows(report):
     """The raw responses as CSV lines (semicolon-separated, as Polish spreadsheets expect)."""
     writer = csv.writer(_Echo(), delimiter=";")
     yield "\ufeff"  # so that spreadsheets read the file as UTF-8
-    for row in raw_rows(report):
-        yield writer.writerow(
-            [
-                neutralise(value.isoformat() if hasattr(value, "isoformat") else value)
-                for value in row
-            ]
-        )
+    rows = raw_rows(report)  # neutralised already
+    yield writer.writerow(next(rows))
+    for row in rows:
+        row[0] = row[0].isoformat()
+        yield writer.writerow(row)

@@ -1,0 +1,271 @@
+"""The raw responses export (the XLSX's last sheet, the CSV) against the stored answer rows.
+
+The expected rows are worked out here from the ``Answer`` rows through the ORM (their
+question, option, department, response and version), not from the export's own queries:
+two questionnaire versions with a key in common, a multiple-choice question whose options
+were stored out of their questionnaire order, a hidden department, a redacted comment and
+text that a spreadsheet would run as a formula.
+"""
+
+import csv
+import datetime
+import io
+import re
+
+import openpyxl
+import pytest
+
+from wagtail_ocena.choices import Channel
+from wagtail_ocena.models import (
+    Answer,
+    Department,
+    QuestionOption,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyVersion,
+)
+from wagtail_ocena.reports import spreadsheet
+from wagtail_ocena.reports.compute import build_report
+from wagtail_ocena.reports.filters import ReportFilters
+from wagtail_ocena.reports.period import Period
+from wagtail_ocena.reports.spreadsheet import csv_rows, write_xlsx
+
+from .conftest import record_response
+
+pytestmark = pytest.mark.django_db
+
+MARCH = Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+HIDDEN = "ukryty (ochrona anonimowości)"
+MARKER = "[usunięte przez urząd: uwaga mogła zawierać dane osobowe]"
+PERSONAL = "Dzwonić do Jana Nowaka, tel. 600 100 200"
+SOURCE_TEXT = "Skąd wie Pan/Pani o ankiecie?"
+OVERALL_TEXT = "Ogólna ocena obsługi w Urzędzie"
+
+
+def departments(site):
+    return list(Department.objects.for_site(site).order_by("sort_order"))
+
+
+@pytest.fixture
+def second_version(survey):
+    """A version frozen by hand after the default one: the overall rating again (asked in
+    other words), a multiple-choice question and the comments."""
+    version = SurveyVersion.objects.create(
+        page=survey, number=survey.current_version.number + 1, fingerprint="1" * 64
+    )
+    SurveyQuestion.objects.create(
+        version=version, position=0, kind="department", key="wydzial", text="Wydział?"
+    )
+    SurveyQuestion.objects.create(
+        version=version, position=1, kind="rating", key="ogolna-ocena", text=OVERALL_TEXT
+    )
+    source = SurveyQuestion.objects.create(
+        version=version, position=2, kind="multiple_choice", key="skad", text=SOURCE_TEXT
+    )
+    # Stored out of their order: the export follows the questionnaire, not the ids.
+    for position, key, label in [
+        (2, "znajomi", "od znajomych"),
+        (0, "www", "=strona internetowa"),
+        (1, "inne", "-inne źródło"),
+    ]:
+        QuestionOption.objects.create(question=source, position=position, key=key, label=label)
+    SurveyQuestion.objects.create(
+        version=version, position=3, kind="open_text", key="uwagi", text="Uwagi"
+    )
+    assert survey.current_version == version
+    return version
+
+
+@pytest.fixture
+def responses(survey, site, settings):
+    """March 2026: the first version's responses, then the second's; several on one day."""
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3
+    usc, taxes, other = departments(site)
+    first = [
+        (2, Channel.PAPER, usc, {"czas-oczekiwania": "5", "porownanie": "lepsza"}),
+        (2, Channel.ELECTRONIC, usc, {"czas-oczekiwania": "na", "uwagi": "=1+1"}),
+        (2, Channel.ELECTRONIC, taxes, {"uwagi": "@SUM(A1)", "wiek": "26-40"}),
+        (5, Channel.PAPER, taxes, {"uwagi": "Za mało krzeseł."}),
+        (9, Channel.ELECTRONIC, other, {"uwagi": PERSONAL}),
+    ]
+    for day, channel, department, answers in first:
+        record_response(
+            survey,
+            {"wydzial": department, **answers},
+            channel=channel,
+            submitted_on=datetime.date(2026, 3, day),
+        )
+    return first
+
+
+def record(version, day, department, channel=Channel.ELECTRONIC, **answers):
+    return SurveyResponse.objects.record(
+        version,
+        {"wydzial": department, **answers},
+        site=version.page.get_site(),
+        channel=channel,
+        submitted_on=datetime.date(2026, 3, day),
+    )
+
+
+@pytest.fixture
+def both_versions(responses, second_version, site):
+    usc, taxes, _other = departments(site)
+    record(second_version, 2, usc, **{"ogolna-ocena": "2", "skad": ["znajomi", "www", "inne"]})
+    record(second_version, 12, taxes, Channel.PAPER, **{"ogolna-ocena": "5", "skad": ["inne"]})
+    record(second_version, 12, usc, **{"skad": ["znajomi", "inne"], "uwagi": "-5 punktów"})
+    pasted = record(second_version, 20, taxes, **{"uwagi": "x"})
+    # Stored before control characters were dropped on input.
+    pasted.answers.filter(question__key="uwagi").update(text="\x01=HYPERLINK(\x0b1)")
+    Answer.objects.filter(text=PERSONAL).redact()
+    return second_version
+
+
+def neutralised(value):
+    if not isinstance(value, str):
+        return value
+    value = re.sub(r"[\x01-\x08\x0b-\x1f\x7f]", "", value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def expected_rows(report):
+    """The export's rows as header text -> value, worked out from the answer rows."""
+    newest = {}
+    for question in SurveyQuestion.objects.order_by("version__created_at", "version_id"):
+        if question.kind != "department":
+            newest[question.key] = question.text
+    site = report.office.site
+    scope = SurveyResponse.objects.filter(site=site, submitted_on__range=(MARCH.start, MARCH.end))
+    hidden = report.hidden_departments
+    rows = []
+    for response in sorted(scope, key=lambda response: (response.submitted_on, response.id.hex)):
+        values = {}
+        for answer in Answer.objects.filter(response=response).select_related("question", "option"):
+            question = answer.question
+            if question.kind == "department":
+                continue
+            if question.kind == "open_text" and not report.filters.include_comments:
+                continue
+            if answer.not_applicable:
+                value = "nie dotyczy"
+            elif answer.rating is not None:
+                value = answer.rating
+            elif answer.option is not None:
+                value = answer.option.label
+            else:
+                value = answer.text
+            order = (question.position, answer.option.position if answer.option else -1)
+            values.setdefault(question.key, []).append((order, value))
+        row = {
+            "Data": response.submitted_on,
+            "Kanał": {"paper": "papierowa", "electronic": "elektroniczna"}[response.channel],
+            "Wydział": (
+                ""
+                if response.department is None
+                else HIDDEN
+                if response.department_id in hidden
+                else response.department.name
+            ),
+            "Wersja ankiety": response.version.code,
+        }
+        for key, text in newest.items():
+            given = [value for _order, value in sorted(values.get(key, []))]
+            cell = (
+                None if not given else given[0] if len(given) == 1 else "; ".join(map(str, given))
+            )
+            row[text] = neutralised(cell)
+        rows.append(row)
+    return rows
+
+
+def xlsx_rows(report):
+    workbook = io.BytesIO()
+    write_xlsx(report, workbook)
+    sheet = openpyxl.load_workbook(workbook, read_only=True)["Odpowiedzi"]
+    header, *rows = sheet.iter_rows(values_only=True)
+    header = [cell for cell in header if cell is not None]
+    result = []
+    for row in rows:
+        row = dict(zip(header, list(row) + [None] * (len(header) - len(row)), strict=False))
+        row["Data"] = row["Data"].date()
+        result.append(row)
+    return header, result
+
+
+def csv_dicts(report):
+    lines = "".join(csv_rows(report))
+    assert lines.startswith("\ufeff")
+    header, *rows = csv.reader(io.StringIO(lines.lstrip("\ufeff")), delimiter=";")
+    return header, [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def as_csv(row):
+    return {
+        text: value.isoformat() if isinstance(value, datetime.date) else "" if value is None
+        else str(value)
+        for text, value in row.items()
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("chunk", [None, 2])
+@pytest.mark.parametrize("include_comments", [True, False])
+def test_the_raw_export_is_the_stored_answers(
+    both_versions, site, monkeypatch, chunk, include_comments
+):
+    if chunk:  # responses fetched two at a time from the database's cursor
+        monkeypatch.setattr(spreadsheet, "RAW_CHUNK", chunk)
+    report = build_report(site, MARCH, ReportFilters(include_comments=include_comments))
+    expected = expected_rows(report)
+
+    header, rows = xlsx_rows(report)
+    csv_header, csv_rows_ = csv_dicts(report)
+
+    assert header[:4] == ["Data", "Kanał", "Wydział", "Wersja ankiety"]
+    assert sorted(header[4:]) == sorted(set(expected[0]) - set(header[:4]))
+    assert csv_header == header
+    assert len(rows) == len(expected) == 9
+    assert rows == expected
+    assert csv_rows_ == [as_csv(row) for row in expected]
+
+
+def test_what_the_expected_rows_hold(both_versions, site):
+    """The cases the comparison above is meant to cover are really in the data."""
+    report = build_report(site, MARCH)
+    header, rows = xlsx_rows(report)
+    sources = [row[SOURCE_TEXT] for row in rows if row[SOURCE_TEXT]]
+    comments = [row["Uwagi"] for row in rows if row.get("Uwagi")]
+
+    # Options in the questionnaire's order; a label that starts like a formula neutralised
+    # at the start of the cell, as the cell is one text.
+    assert sorted(sources) == [
+        "'-inne źródło",
+        "'-inne źródło; od znajomych",
+        "'=strona internetowa; -inne źródło; od znajomych",
+    ]
+    assert {"'=1+1", "'@SUM(A1)", "'-5 punktów", "'=HYPERLINK(1)", MARKER} <= set(comments)
+    assert not any(PERSONAL in str(value) for row in rows for value in row.values())
+    assert {row["Wersja ankiety"] for row in rows} == {
+        version.code for version in SurveyVersion.objects.all()
+    }
+    # One column for the key both versions ask, under the newer version's words.
+    assert OVERALL_TEXT in header
+    second = [row[OVERALL_TEXT] for row in rows if row["Wersja ankiety"].endswith(".2")]
+    assert sorted(map(str, second)) == ["2", "5", "None", "None"]
+    assert "nie dotyczy" in [row["Czas oczekiwania na obsługę"] for row in rows]
+    assert report.hidden_departments
+    assert HIDDEN in {row["Wydział"] for row in rows}
+    assert {row["Wydział"] for row in rows} - {HIDDEN}
+    # Within a day, by the responses' random ids.
+    second_of_march = [row for row in rows if row["Data"] == datetime.date(2026, 3, 2)]
+    assert len(second_of_march) == 4
+
+
+def test_a_withheld_report_exports_the_header_alone(both_versions, site, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 50
+    usc = departments(site)[0]
+    report = build_report(site, MARCH, ReportFilters(department=usc))
+
+    assert report.withheld
+    header, rows = xlsx_rows(report)
+    assert header[:4] == ["Data", "Kanał", "Wydział", "Wersja ankiety"] and rows == []
+    assert csv_dicts(report)[1] == []
