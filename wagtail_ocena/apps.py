@@ -1,5 +1,19 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """SQL functions the reports use that SQLite lacks (``reports.comments.NormalisedText``)."""
+    if connection.vendor == "sqlite":
+        from .reports.comments import normalised_text
+
+        connection.connection.create_function(
+            "wagtail_ocena_normalised_text",
+            1,
+            lambda text: None if text is None else normalised_text(text),
+            deterministic=True,
+        )
 
 
 class WagtailOcenaAppConfig(AppConfig):
@@ -22,3 +36,6 @@ class WagtailOcenaAppConfig(AppConfig):
         for model, policy in permission_policies().items():
             register_permission_policy(model, policy)
         signal_handlers.register_signal_handlers()
+        connection_created.connect(
+            register_sqlite_functions, dispatch_uid="wagtail_ocena_sqlite_functions"
+        )
