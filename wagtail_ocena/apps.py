@@ -1,3 +1,5 @@
+import sys
+
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,11 @@ def register_sqlite_functions(sender, connection, **kwargs):
             lambda text: None if text is None else normalised_text(text),
             deterministic=True,
         )
+
+
+def is_task_worker():
+    """Whether this process is django-tasks' database worker (``manage.py db_worker``)."""
+    return sys.argv[1:2] == ["db_worker"]
 
 
 class WagtailOcenaAppConfig(AppConfig):
@@ -39,3 +46,10 @@ class WagtailOcenaAppConfig(AppConfig):
         connection_created.connect(
             register_sqlite_functions, dispatch_uid="wagtail_ocena_sqlite_functions"
         )
+        if is_task_worker():
+            # The worker renders the report PDFs: WeasyPrint's import and font set-up (about
+            # 0.5 s) once when it starts rather than in its first report. Web processes import
+            # it only when they render a PDF.
+            from .printing import prepare_pdf_rendering
+
+            prepare_pdf_rendering()
