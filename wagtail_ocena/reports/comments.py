@@ -85,7 +85,7 @@ def newest_comments(site, period, filters):
 
 
 def comment_groups(site, period, filters):
-    """(text, count, newest day, redacted) of the period's ``COMMENT_GROUP_LIMIT`` most
+    """(text, count, redacted) of the period's ``COMMENT_GROUP_LIMIT`` most
     frequent comments, those with the same ``normalised_text`` counted as one and shown by
     one of their texts: the most frequent first, then the most recent, then by text.
     Redacted comments make one group of their own, under the text that replaced theirs."""
@@ -102,5 +102,5 @@ def comment_groups(site, period, filters):
             newest=Max("response__submitted_on"),
         )
         .order_by("-count", "-newest", "key", "redacted")
-        .values_list("sample", "count", "newest", "redacted")[:COMMENT_GROUP_LIMIT]
+        .values_list("sample", "count", "redacted")[:COMMENT_GROUP_LIMIT]
     )

@@ -236,6 +236,6 @@ def _comments(report, site, period, filters):
 
 def _comment_groups(site, period, filters):
     return [
-        CommentGroup(text, count, newest.replace(day=1), redacted)
-        for text, count, newest, redacted in comments.comment_groups(site, period, filters)
+        CommentGroup(text, count, redacted)
+        for text, count, redacted in comments.comment_groups(site, period, filters)
     ]

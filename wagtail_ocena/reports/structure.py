@@ -136,8 +136,6 @@ class CommentGroup:
 
     text: str
     count: int
-    # The month of the newest of them.
-    month: object
     redacted: bool = False
 
 
