@@ -85,12 +85,12 @@ def newest_comments(site, period, filters):
 
 
 def comment_groups(site, period, filters):
-    """(text, count, redacted) of the period's ``COMMENT_GROUP_LIMIT`` most
-    frequent comments, those with the same ``normalised_text`` counted as one and shown by
-    one of their texts: the most frequent first, then the most recent, then by text.
+    """(text, count, redacted) of the period's ``COMMENT_GROUP_LIMIT`` most frequent
+    comments, those with the same ``normalised_text`` counted as one and shown by one of
+    their texts: the most frequent first, then those said most recently, then by text.
     Redacted comments make one group of their own, under the text that replaced theirs."""
-    # Grouped in the database: a year's comments never come to Python. No answer id and no
-    # order within a day: the order residents answered in must not show.
+    # Grouped in the database: a year's comments never come to Python. No answer id, and
+    # nothing finer than the day to order by: the order residents answered in must not show.
     return (
         answers_in(site, period, filters)
         .open_answers()
