@@ -7,7 +7,9 @@ Then each measured step runs in its own process, so its peak memory (max RSS) is
 - ``report``: the report structure of the last 365 days (``reports.compute.build_report``);
 - ``forms``: the same figures computed from the form submissions of those days, the way
   one would have to (load each submission's JSON, count in Python);
-- ``pdf``: the report's PDF;
+- ``pdf``: the report's PDF as the task worker makes it, WeasyPrint imported and its fonts
+  set up when the worker started (that preparation, untimed, is ``prepare_seconds``);
+- ``pdf_cold``: the same in a process that has not imported WeasyPrint yet;
 - ``xlsx`` / ``csv``: the report with all raw responses of the year as XLSX / CSV;
 - ``forms_xlsx`` / ``forms_csv``: the form submissions of the year exported by Wagtail's own
   submissions view (its spreadsheet export, through the admin URL, as a superuser).
@@ -29,6 +31,7 @@ them one after the other, so that no measurement shares the processors:
 
 import argparse
 import datetime
+import functools
 import json
 import os
 import random
@@ -45,7 +48,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-STEPS = ["report", "forms", "pdf", "xlsx", "csv", "forms_xlsx", "forms_csv"]
+STEPS = ["report", "forms", "pdf", "pdf_cold", "xlsx", "csv", "forms_xlsx", "forms_csv"]
 # Timed more than once: the first read after the bulk load pays PostgreSQL's first-touch
 # costs (setting hint bits), which a database in daily use does not.
 REPEATED = ["report", "forms"]
@@ -173,6 +176,7 @@ def _bind(row, response):
 # --- measured steps ------------------------------------------------------------------------
 
 
+@functools.cache
 def office_site():
     from wagtail_ocena.models import SurveyPage
 
@@ -242,11 +246,28 @@ def _report():
     return build_report(office_site(), year())
 
 
+def prepare_pdf():
+    """What the task worker does when it starts (apps.py)."""
+    from wagtail_ocena.printing import prepare_pdf_rendering
+
+    prepare_pdf_rendering()
+
+
 def step_pdf():
+    from wagtail_ocena.reports.compute import build_report
     from wagtail_ocena.reports.pdf import render_report_pdf
 
-    pdf = render_report_pdf(_report())
-    return {"bytes": len(pdf)}
+    report = build_report(office_site(), year(), group_comments=True)
+    pdf = render_report_pdf(report)
+    return {
+        "pdf": pdf,  # its pages are counted after the timing
+        "comments": report.comments_total,
+        "comment_groups": len(report.comment_groups),
+    }
+
+
+def step_pdf_cold():
+    return step_pdf()
 
 
 def step_xlsx():
@@ -304,7 +325,7 @@ def query_plans():
         DailyOfficeAnswerCount,
         DailyResponseCount,
     )
-    from wagtail_ocena.reports.comments import newest_comments
+    from wagtail_ocena.reports.comments import comment_groups, newest_comments
     from wagtail_ocena.reports.filters import ReportFilters
 
     period = year()
@@ -326,6 +347,7 @@ def query_plans():
         )
         plans[model.__name__] = queryset.explain()
     plans["comments shown"] = newest_comments(site, period, ReportFilters()).explain()
+    plans["comment groups (PDF)"] = comment_groups(site, period, ReportFilters()).explain()
     return {"vendor": connection.vendor, "plans": plans}
 
 
@@ -339,9 +361,29 @@ def child(args):
     elif args.step == "plans":
         result = query_plans()
     else:
-        started = time.perf_counter()
+        prepare = globals().get(f"prepare_{args.step}")
+        prepared = None
+        if prepare is not None:
+            started = time.perf_counter()
+            prepare()
+            prepared = time.perf_counter() - started
+        # Not timed: the first lookup of the site imports every URLconf (Page.get_site
+        # reverses a URL), 0.3 s that a running process has long paid.
+        office_site()
+        started, cpu = time.perf_counter(), time.process_time()
         result = globals()[f"step_{args.step}"]()
         result["seconds"] = time.perf_counter() - started
+        # This process's own processor time: on a shared machine, what waiting does not inflate.
+        result["cpu_seconds"] = round(time.process_time() - cpu, 2)
+        if prepared is not None:
+            result["prepare_seconds"] = round(prepared, 2)
+        if "pdf" in result:
+            import io
+
+            import pypdf
+
+            pdf = result.pop("pdf")
+            result.update(bytes=len(pdf), pages=len(pypdf.PdfReader(io.BytesIO(pdf)).pages))
     result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result, default=str))
 

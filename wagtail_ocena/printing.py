@@ -1,9 +1,10 @@
 """The printable questionnaire: a PDF of one survey version for the office's service desks."""
 
 import base64
-import functools
 import itertools
+import logging
 import mimetypes
+import threading
 
 import segno
 from django.conf import settings
@@ -15,13 +16,39 @@ from .models import Department
 
 TEMPLATE = "wagtail_ocena/printable/questionnaire.html"
 
+logger = logging.getLogger(__name__)
 
-@functools.cache
+
+_fonts = threading.local()
+
+
 def font_configuration():
-    # WeasyPrint is imported on first use: it needs Pango, which only PDF output requires.
-    from weasyprint.text.fonts import FontConfiguration
+    """WeasyPrint's font configuration, made once per thread and kept for every PDF after.
 
-    return FontConfiguration()
+    Safe to reuse between documents: besides the fonts of ``@font-face`` rules (which these
+    templates have none of) it keeps only caches of text measurements. One per thread, as
+    Pango's font map must not be used by two renderings at once (a threaded web server).
+    """
+    # WeasyPrint is imported on first use: it needs Pango, which only PDF output requires.
+    if not hasattr(_fonts, "configuration"):
+        from weasyprint.text.fonts import FontConfiguration
+
+        _fonts.configuration = FontConfiguration()
+    return _fonts.configuration
+
+
+def prepare_pdf_rendering():
+    """Import WeasyPrint, configure its fonts and render a line, for a process that will
+    render PDFs (the task worker, apps.py): its first report then does not pay for them.
+    Without Pango it only logs: that process can still make the other files."""
+    try:
+        from weasyprint import HTML
+
+        HTML(string="<p style=\"font-family: 'DejaVu Sans'\">Ocena <b>urzędu</b></p>").write_pdf(
+            font_config=font_configuration()
+        )
+    except (ImportError, OSError):
+        logger.warning("WeasyPrint cannot render PDFs in this process.", exc_info=True)
 
 
 def questionnaire_sections(form):

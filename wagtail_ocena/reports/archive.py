@@ -68,6 +68,7 @@ def _render(record):
         Period(record.period_start, record.period_end),
         filters_from_data(record.site, record.filters),
         user=record.created_by,
+        group_comments=record.format == ReportFormat.PDF,
     )
     # A temporary file, not memory: an XLSX of a long period holds every response.
     with tempfile.TemporaryFile() as content:

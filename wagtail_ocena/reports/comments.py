@@ -1,10 +1,41 @@
 """The answer rows a report reads directly: its comments and the raw responses."""
 
-from django.db.models import Exists, OuterRef
+import re
+
+from django.db.models import Count, Exists, Func, Max, Min, OuterRef, TextField
 
 from ..models import Answer, SurveyResponse
 
+# The admin page: the newest comments, one row each (each with its link to remove the text).
 COMMENT_LIMIT = 500
+# The PDF: the most frequent texts, each once with its count; the XLSX holds every comment.
+COMMENT_GROUP_LIMIT = 100
+
+WHITESPACE = re.compile(r"\s+")
+
+
+def normalised_text(text):
+    """What makes two comments the same one: case and whitespace aside."""
+    return WHITESPACE.sub(" ", text).strip().lower()
+
+
+class NormalisedText(Func):
+    """``normalised_text`` in the database, to group comments there."""
+
+    # SQLite has no regexp_replace, and its lower() folds ASCII letters only (not Ł, Ś, Ż):
+    # Python's function, registered on each SQLite connection (apps.py).
+    function = "wagtail_ocena_normalised_text"
+    arity = 1
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # lower() folds as the database's LC_CTYPE does: all Polish letters in a UTF-8 locale.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="LOWER(BTRIM(REGEXP_REPLACE(%(expressions)s, '\\s+', ' ', 'g')))",
+            **extra_context,
+        )
 
 
 def _scope(site, period, filters, prefix=""):
@@ -51,3 +82,25 @@ def newest_comments(site, period, filters):
     return _newest_first(Answer.objects.filter(response__in=newest)).values_list(
         "response__submitted_on", "text", "pk", "redacted"
     )[:COMMENT_LIMIT]
+
+
+def comment_groups(site, period, filters):
+    """(text, count, redacted) of the period's ``COMMENT_GROUP_LIMIT`` most frequent
+    comments, those with the same ``normalised_text`` counted as one and shown by one of
+    their texts: the most frequent first, then those said most recently, then by text.
+    Redacted comments make one group of their own, under the text that replaced theirs."""
+    # Grouped in the database: a year's comments never come to Python. No answer id, and
+    # nothing finer than the day to order by: the order residents answered in must not show.
+    return (
+        answers_in(site, period, filters)
+        .open_answers()
+        .annotate(key=NormalisedText("text"))
+        .values("redacted", "key")
+        .annotate(
+            count=Count("pk"),
+            sample=Min("text"),
+            newest=Max("response__submitted_on"),
+        )
+        .order_by("-count", "-newest", "key", "redacted")
+        .values_list("sample", "count", "redacted")[:COMMENT_GROUP_LIMIT]
+    )

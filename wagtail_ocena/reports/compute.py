@@ -3,7 +3,8 @@
 Grouped queries on the daily counts (``sums``) bring at most a few thousand sums per
 period, whatever the number of responses; the rest is arithmetic on those sums, each
 question treated as its kind says (``QuestionType.report_result``). Only the comments
-shown are read as answer rows (``comments``), at most ``COMMENT_LIMIT`` of them.
+shown are read as answer rows (``comments``), at most ``COMMENT_LIMIT`` of them; for the
+PDF they are grouped by text in the database and at most ``COMMENT_GROUP_LIMIT`` groups read.
 """
 
 from collections import defaultdict
@@ -22,6 +23,7 @@ from .matching import MatchedQuestions
 from .statistics import SCALE, RatingStats, merge
 from .structure import (
     Comment,
+    CommentGroup,
     DepartmentResult,
     MonthResult,
     OptionCount,
@@ -78,8 +80,12 @@ class Figures:
         ]
 
 
-def build_report(site, period, filters=None, user=None, now=None):
-    """Everything a report states about ``site``'s responses in ``period``."""
+def build_report(site, period, filters=None, user=None, now=None, group_comments=False):
+    """Everything a report states about ``site``'s responses in ``period``.
+
+    With ``group_comments`` (the PDF) its comments are ``comment_groups``, the most frequent
+    texts once each with their count, rather than the newest ones one by one.
+    """
     filters = filters or ReportFilters()
     minimum = get_setting("REPORT_MINIMUM_GROUP")
     office = OfficeSettings.of(site)
@@ -134,7 +140,11 @@ def build_report(site, period, filters=None, user=None, now=None):
             for (_month, question_id, _value), total in answers.items()
             if questions.by_id[question_id].type.free_text
         )
-        if report.comments_total:
+        if group_comments:
+            report.comment_groups = (
+                _comment_groups(site, period, filters) if report.comments_total else []
+            )
+        elif report.comments_total:
             _comments(report, site, period, filters)
     return report
 
@@ -221,4 +231,11 @@ def _comments(report, site, period, filters):
         for submitted_on, text, answer_id, redacted in comments.newest_comments(
             site, period, filters
         )
+    ]
+
+
+def _comment_groups(site, period, filters):
+    return [
+        CommentGroup(text, count, redacted)
+        for text, count, redacted in comments.comment_groups(site, period, filters)
     ]

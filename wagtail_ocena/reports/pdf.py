@@ -9,7 +9,13 @@ from ..printing import font_configuration
 
 
 def render_report_pdf(report, language=None):
-    """PDF bytes of ``report``, in the site's language unless ``language`` says otherwise."""
+    """PDF bytes of ``report``, in the site's language unless ``language`` says otherwise.
+
+    The report must be built with ``group_comments=True``: the PDF shows the most frequent
+    comments once each, not the admin page's newest ones one by one.
+    """
+    if report.has_data and report.filters.include_comments and report.comment_groups is None:
+        raise ValueError("A report's PDF needs its comments grouped (group_comments=True).")
     from weasyprint import HTML
 
     with open(finders.find("wagtail_ocena/css/report.css"), encoding="utf-8") as css:

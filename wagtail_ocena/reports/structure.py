@@ -131,6 +131,15 @@ class Comment:
 
 
 @dataclass
+class CommentGroup:
+    """Comments of the same text (``comments.normalised_text``), shown once: in the PDF."""
+
+    text: str
+    count: int
+    redacted: bool = False
+
+
+@dataclass
 class Report:
     office: OfficeSettings
     period: Period
@@ -151,8 +160,16 @@ class Report:
     overall: RatingStats | None = None
     previous_overall: RatingStats | None = None
     departments: list = field(default_factory=list)
+    # The newest comments, one by one (the admin page), or, in a report built for the PDF,
+    # ``comment_groups`` instead: the most frequent texts, each once with its count.
     comments: list = field(default_factory=list)
+    comment_groups: list | None = None
     comments_total: int = 0
+
+    @property
+    def grouped_comments_shown(self):
+        """How many of the period's comments the groups shown stand for."""
+        return sum(group.count for group in self.comment_groups or ())
 
     @property
     def has_data(self):
