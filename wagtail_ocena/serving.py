@@ -17,7 +17,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch, reverse
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import __version__
@@ -206,20 +206,23 @@ def _forget():
         logger.exception("The survey's cache could not be invalidated.")
 
 
-def _page_changed(sender, instance, **kwargs):
-    if isinstance(instance, Page):
-        invalidate()
-
-
 def _changed(sender, **kwargs):
     invalidate()
 
 
 def register_invalidation():
+    # Any page model, each by name: a parent's new slug moves the survey's URL. (A receiver
+    # for every sender would make Django load every row it deletes, of any model, to send it.)
+    page_models = [Page, *get_page_models()]
     for name, signal in (("save", post_save), ("delete", post_delete)):
-        # Any page: a parent's new slug moves the survey's URL.
-        signal.connect(_page_changed, dispatch_uid=f"wagtail_ocena_serving_page_{name}")
-        for model in (Site, PageViewRestriction, OfficeSettings, Department, SurveyVersion):
+        for model in (
+            *page_models,
+            Site,
+            PageViewRestriction,
+            OfficeSettings,
+            Department,
+            SurveyVersion,
+        ):
             signal.connect(
                 _changed,
                 sender=model,
