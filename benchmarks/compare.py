@@ -11,7 +11,9 @@ time is lifted, as it is in ``submissions.py``.
 Then both get the same ``--export-size`` answers of one year and export them: our report as
 XLSX (its sheets and every raw response, what a clerk downloads) and the raw responses as CSV,
 against Wagtail's submissions export (``?export=xlsx|csv`` through its admin view),
-alternately. Ours is timed from the report's structure (built first, as for the PDF).
+alternately. Ours is timed from the report's structure (built first, as for the PDF). Last,
+our raw sheet against its writer's floor: XlsxWriter writing the same rows from a list
+(``raw_export.py``'s steps).
 
     .venv/bin/python benchmarks/compare.py [--count 200] [--rounds 3] [--export-size 20000]
     scripts/with-postgres .venv/bin/python benchmarks/compare.py      # on PostgreSQL
@@ -222,6 +224,30 @@ def our_export(site, spreadsheet_format):
     return time.perf_counter() - started, size
 
 
+def floor_ratio(site):
+    """Our raw sheet's time against XlsxWriter writing the same rows from a list (read
+    first, not timed): ``raw_export.py``'s two steps, once each."""
+    import tempfile
+
+    from django.utils import timezone
+
+    from benchmarks.raw_export import step_bare_xlsx, step_raw_xlsx
+    from wagtail_ocena.reports.compute import build_report
+    from wagtail_ocena.reports.filters import ReportFilters
+    from wagtail_ocena.reports.period import Period
+
+    today = timezone.localdate()
+    period = Period(today - datetime.timedelta(days=365), today - datetime.timedelta(days=1))
+    report = build_report(site, period, ReportFilters(include_comments=True))
+    times = {}
+    for name, step in (("ours", step_raw_xlsx(report)), ("floor", step_bare_xlsx(report))):
+        with tempfile.TemporaryFile() as output:
+            started = time.perf_counter()
+            step(output)
+            times[name] = time.perf_counter() - started
+    return times["ours"], times["floor"]
+
+
 def their_export(client, form_page, spreadsheet_format):
     from django.urls import reverse
     from django.utils import timezone
@@ -336,6 +362,13 @@ def main():
             f"median time ratio ours/theirs, {spreadsheet_format}: "
             f"{statistics.median(times['ours']) / statistics.median(times['theirs']):.2f}"
         )
+    floors = []
+    for _round in range(args.rounds):
+        ours, floor = floor_ratio(office.site)
+        floors.append(ours / floor)
+        print(f"raw XLSX sheet ours {ours:6.2f} s, XlsxWriter from a list {floor:6.2f} s, "
+              f"ratio {ours / floor:.2f}")  # fmt: skip
+    print(f"median ratio of our raw XLSX to its writer's floor: {statistics.median(floors):.2f}")
 
 
 if __name__ == "__main__":
