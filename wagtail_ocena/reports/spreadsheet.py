@@ -23,12 +23,11 @@ from ..models import (
     Department,
     QuestionOption,
     SurveyQuestion,
-    SurveyResponse,
     SurveyVersion,
 )
 from ..names import version_code
 from ..text import strip_control_characters
-from .comments import _scope, comments_queryset
+from .comments import comments_queryset, responses_in
 from .statistics import SCALE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -132,7 +131,7 @@ def _responses(report):
     textless = Answer.objects.filter(text="")
     with_text = Answer.objects.exclude(text="")  # the partial index of comments
     return (
-        SurveyResponse.objects.filter(**_scope(report.office.site, report.period, report.filters))
+        responses_in(report.office.site, report.period, report.filters)
         .order_by("submitted_on", "pk")
         .values_list("submitted_on", "channel", "department_id", "version_id")
         .annotate(
