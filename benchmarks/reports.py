@@ -32,6 +32,7 @@ them one after the other, so that no measurement shares the processors:
 import argparse
 import datetime
 import functools
+import itertools
 import json
 import os
 import random
@@ -80,16 +81,12 @@ def year():
 def seed(count):
     """N responses over two years, and the same answers as Wagtail form submissions."""
     from django.core.management import call_command
-    from django.db import transaction
-    from django.utils import timezone
-    from wagtail.contrib.forms.models import FormSubmission
 
     from example_site.home.models import FormPage, FormPageField
     from example_site.home.synthetic import ResponseGenerator
     from wagtail_ocena import counting
     from wagtail_ocena.choices import NOT_APPLICABLE, Channel, QuestionKind
-    from wagtail_ocena.models import Answer, Department, OfficeSettings, SurveyPage, SurveyResponse
-    from wagtail_ocena.models.responses import draft_response
+    from wagtail_ocena.models import Department, OfficeSettings, SurveyPage
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", days=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -111,61 +108,75 @@ def seed(count):
             choices="",
             required=question.required,
         )
-    # Submissions are dated like the responses (the field is otherwise set on saving).
-    FormSubmission._meta.get_field("submit_time").auto_now_add = False
-
     days = (datetime.date.today() - datetime.timedelta(days=730), datetime.date.today())
     rng = random.Random(1)
     span = (days[1] - days[0]).days
     stamps = sorted(days[0] + datetime.timedelta(days=rng.randrange(span)) for _ in range(count))
+
+    def form_data(answers):
+        data = {}
+        for question in questions:
+            value = answers.get(question.key)
+            if value is None:
+                continue
+            if question.kind == QuestionKind.DEPARTMENT:
+                value = value.name
+            elif question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.PROFILE):
+                value = next(o.label for o in question.choice_options if o.key == value)
+            elif question.kind == QuestionKind.RATING and value != NOT_APPLICABLE:
+                value = int(value)
+            data[question.key.replace("-", "_")] = value
+        return data
+
+    entries = (
+        (
+            day,
+            Channel.PAPER if rng.random() < 0.4 else Channel.ELECTRONIC,
+            generator.answers((day - days[0]).days / span),
+        )
+        for day in stamps
+    )
     started = time.perf_counter()
-    batch = 2000
-    for offset in range(0, count, batch):
+    write_answers(version, questions, office.site, form_page, entries, form_data)
+    seeded = time.perf_counter() - started
+    started = time.perf_counter()
+    counting.rebuild(site=office.site)
+    return {"seconds": seeded, "count_rebuild_seconds": time.perf_counter() - started}
+
+
+def write_answers(version, questions, site, form_page, entries, form_data, batch=2000):
+    """For each (day, channel, answers) of ``entries``, a response and a submission of
+    ``form_page`` with the same answers (``form_data(answers)``), ``batch`` at a time."""
+    from django.db import transaction
+    from django.utils import timezone
+    from wagtail.contrib.forms.models import FormSubmission
+
+    from wagtail_ocena.models import Answer, SurveyResponse
+    from wagtail_ocena.models.responses import draft_response
+
+    # Submissions are dated like the responses (the field is otherwise set on saving).
+    FormSubmission._meta.get_field("submit_time").auto_now_add = False
+    entries = iter(entries)
+    while chunk := list(itertools.islice(entries, batch)):
+        drafts = [
+            draft_response(version, questions, answers, site=site, channel=channel,
+                           submitted_on=day)
+            for day, channel, answers in chunk
+        ]  # fmt: skip
+        submissions = [
+            FormSubmission(
+                page=form_page,
+                form_data=form_data(answers),
+                submit_time=timezone.make_aware(datetime.datetime.combine(day, datetime.time(10))),
+            )
+            for day, _channel, answers in chunk
+        ]
         with transaction.atomic():
-            drafts, submissions = [], []
-            for day in stamps[offset : offset + batch]:
-                channel = Channel.PAPER if rng.random() < 0.4 else Channel.ELECTRONIC
-                answers = generator.answers((day - days[0]).days / span)
-                drafts.append(
-                    draft_response(
-                        version,
-                        questions,
-                        answers,
-                        site=office.site,
-                        channel=channel,
-                        submitted_on=day,
-                    )
-                )
-                data = {}
-                for question in questions:
-                    value = answers.get(question.key)
-                    if value is None:
-                        continue
-                    if question.kind == QuestionKind.DEPARTMENT:
-                        value = value.name
-                    elif question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.PROFILE):
-                        value = next(o.label for o in question.choice_options if o.key == value)
-                    elif question.kind == QuestionKind.RATING and value != NOT_APPLICABLE:
-                        value = int(value)
-                    data[question.key.replace("-", "_")] = value
-                submissions.append(
-                    FormSubmission(
-                        page=form_page,
-                        form_data=data,
-                        submit_time=timezone.make_aware(
-                            datetime.datetime.combine(day, datetime.time(10))
-                        ),
-                    )
-                )
             SurveyResponse.objects.bulk_create([response for response, _ in drafts])
             Answer.objects.bulk_create(
                 [_bind(row, response) for response, rows in drafts for row in rows], batch_size=5000
             )
             FormSubmission.objects.bulk_create(submissions, batch_size=2000)
-    seeded = time.perf_counter() - started
-    started = time.perf_counter()
-    counting.rebuild(site=office.site)
-    return {"seconds": seeded, "count_rebuild_seconds": time.perf_counter() - started}
 
 
 def _bind(row, response):
@@ -388,23 +399,13 @@ def child(args):
     print(json.dumps(result, default=str))
 
 
-def run_child(database_url, step, count=0):
-    output = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--child",
-            step,
-            "--count",
-            str(count),
-            "--database-url",
-            database_url,
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+def run_child(database_url, step, count=0, script=__file__):
+    """Run ``step`` of ``script`` (this one, or another benchmark with the same options) in
+    a process of its own; returns the JSON it printed last."""
+    arguments = [sys.executable, script, "--child", step, "--database-url", database_url]
+    if count:
+        arguments += ["--count", str(count)]
+    output = subprocess.run(arguments, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 

@@ -14,6 +14,7 @@ import re
 
 import openpyxl
 import pytest
+from django.db import connection
 
 from wagtail_ocena.choices import Channel
 from wagtail_ocena.models import (
@@ -28,7 +29,7 @@ from wagtail_ocena.reports import spreadsheet
 from wagtail_ocena.reports.compute import build_report
 from wagtail_ocena.reports.filters import ReportFilters
 from wagtail_ocena.reports.period import Period
-from wagtail_ocena.reports.spreadsheet import csv_rows, write_xlsx
+from wagtail_ocena.reports.spreadsheet import csv_rows, raw_rows, write_xlsx
 
 from .conftest import record_response
 
@@ -269,3 +270,19 @@ def test_a_withheld_report_exports_the_header_alone(both_versions, site, setting
     header, rows = xlsx_rows(report)
     assert header[:4] == ["Data", "Kanał", "Wydział", "Wersja ankiety"] and rows == []
     assert csv_dicts(report)[1] == []
+
+
+def test_postgresql_does_not_compile_the_raw_query(both_versions, site):
+    """Its JIT would take longer than the query: off for the export's transaction only."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+
+    def jit():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = on")
+    assert len(list(raw_rows(build_report(site, MARCH)))) == 10
+    assert jit() == "off"
