@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 import re
+import threading
 
 import openpyxl
 import pytest
@@ -286,3 +287,15 @@ def test_postgresql_does_not_compile_the_raw_query(both_versions, site):
         cursor.execute("SET LOCAL jit = on")
     assert len(list(raw_rows(build_report(site, MARCH)))) == 10
     assert jit() == "off"
+
+
+def test_a_raw_export_left_unfinished_stops_its_fetching_thread(both_versions, site, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "RAW_CHUNK", 1)
+    rows = raw_rows(build_report(site, MARCH))
+    next(rows), next(rows)  # the header and one response; more are being fetched
+
+    rows.close()
+
+    assert "wagtail-ocena-raw-rows" not in {thread.name for thread in threading.enumerate()}
+    # The connection is free again for the caller.
+    assert SurveyResponse.objects.count() == 9

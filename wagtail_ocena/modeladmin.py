@@ -329,10 +329,11 @@ class GeneratedReportAdmin(OfficeModelAdmin):
         "format",
         "reason",
         "status",
+        "is_approved",
         "created_by",
     )
     list_filter = (("reason", ChoicesFilter), ("format", ChoicesFilter), ("status", ChoicesFilter))
-    list_select_related = ("site", "created_by")
+    list_select_related = ("site", "created_by", "approval")
     ordering = ("-created_at",)
     list_per_page = 50
 

@@ -23,6 +23,7 @@ VIEW = "view"
 DELETE = "delete"
 # Actions on reports
 GENERATE = "generate"
+APPROVE = "approve"  # mark an archived report as the office's approved yearly report
 OPEN = "open"  # one archived report: see ReportPermissionPolicy
 
 # (model, action, label in the group editor's panel)
@@ -34,6 +35,7 @@ OFFICE_PERMISSIONS = [
     (GeneratedReport, GENERATE, _("Generate reports")),
     (GeneratedReport, VIEW, _("Read archived reports")),
     (GeneratedReport, DELETE, _("Delete archived reports")),
+    (GeneratedReport, APPROVE, _("Mark the approved yearly report")),
 ]
 
 

@@ -166,6 +166,11 @@ class SurveyAdminViewSet(ViewSet):
                 reports.ArchivedReportDeleteView.as_view(),
                 name="archived_report_delete",
             ),
+            path(
+                "archive/<uuid:pk>/approval/",
+                reports.ArchivedReportApprovalView.as_view(),
+                name="archived_report_approval",
+            ),
         ]
 
 

@@ -14,7 +14,7 @@ from .forms.group_panel import OfficePermissionsForm
 from .models import GeneratedReport, SurveyPage, SurveyResponse
 from .views.paper import LOG_CORRECT, LOG_DELETE, LOG_ENTER
 from .views.redaction import LOG_REDACT
-from .views.reports import LOG_REPORT_DELETE
+from .views.reports import LOG_REPORT_APPROVE, LOG_REPORT_DELETE, LOG_REPORT_WITHDRAW
 from .viewsets import survey_admin_viewset, survey_banner_viewset
 
 register_snippet(survey_banner_viewset)
@@ -95,6 +95,16 @@ def register_log_actions(actions):
         LOG_REPORT_DELETE,
         gettext_lazy("Delete archived report"),
         gettext_lazy("Archived report deleted"),
+    )
+    actions.register_action(
+        LOG_REPORT_APPROVE,
+        gettext_lazy("Approve the yearly report"),
+        gettext_lazy("Marked as the approved yearly report"),
+    )
+    actions.register_action(
+        LOG_REPORT_WITHDRAW,
+        gettext_lazy("Withdraw the yearly report's approval"),
+        gettext_lazy("Approval of the yearly report withdrawn"),
     )
 
 

@@ -6,7 +6,13 @@ from .counts import (
     DailyResponseCount,
 )
 from .office import Department, OfficeSettings
-from .reports import GeneratedReport, ReportFormat, ReportReason, ReportStatus
+from .reports import (
+    GeneratedReport,
+    ReportApproval,
+    ReportFormat,
+    ReportReason,
+    ReportStatus,
+)
 from .responses import Answer, SurveyResponse
 from .survey import QuestionOption, SurveyPage, SurveyQuestion, SurveyVersion
 from .tokens import UsedFormToken
@@ -22,6 +28,7 @@ __all__ = [
     "GeneratedReport",
     "OfficeSettings",
     "QuestionOption",
+    "ReportApproval",
     "ReportFormat",
     "ReportReason",
     "ReportStatus",

@@ -150,7 +150,10 @@ class GeneratedReport(models.Model):
         verbose_name_plural = _("archived reports")
         ordering = ["-created_at"]
         default_permissions = ("view", "delete")
-        permissions = [("generate_generatedreport", _("Can generate reports"))]
+        permissions = [
+            ("generate_generatedreport", _("Can generate reports")),
+            ("approve_generatedreport", _("Can mark the approved yearly report")),
+        ]
         indexes = [models.Index(fields=["site", "-created_at"], name="wagtail_ocena_report_site")]
 
     def __str__(self):
@@ -171,6 +174,23 @@ class GeneratedReport(models.Model):
     def is_ready(self):
         return self.status == ReportStatus.DONE
 
+    @property
+    def may_be_approved(self):
+        """Only a finished PDF of the whole office (no channel, department or version
+        chosen) is the document a Secretary signs."""
+        whole_office = not any(self.filters.get(k) for k in ("channel", "department", "version"))
+        return self.is_ready and self.format == ReportFormat.PDF and whole_office
+
+    def approval_or_none(self):
+        try:
+            return self.approval
+        except ReportApproval.DoesNotExist:
+            return None
+
+    @admin.display(description=_("Approved yearly report"), boolean=True)
+    def is_approved(self):
+        return self.approval_or_none() is not None
+
     @admin.display(description=_("Filters"))
     def filters_display(self):
         return ", ".join(str(part) for part in describe_filters(self.filters)) or "–"
@@ -184,3 +204,56 @@ class GeneratedReport(models.Model):
         # A CSV holds the responses only, not the report.
         contents = "responses" if self.format == ReportFormat.CSV else "report"
         return report_filename(contents, self.period_start, self.period_end, self.format)
+
+
+class ReportApproval(models.Model):
+    """The archived report an office approved as its yearly report for a period: one per
+    office and period. Kept apart from the report, whose record never changes once made;
+    the report cannot be deleted while it is approved."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.OneToOneField(
+        GeneratedReport,
+        on_delete=models.PROTECT,
+        related_name="approval",
+        verbose_name=_("archived report"),
+    )
+    site = models.ForeignKey(
+        "wagtailcore.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("office")
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("approved yearly report")
+        verbose_name_plural = _("approved yearly reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "period_start", "period_end"],
+                name="wagtail_ocena_one_approved_report",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.report)
+
+    @classmethod
+    def approve(cls, report, user):
+        """Mark ``report`` as its office's approved report of its period."""
+        if not report.may_be_approved:
+            raise ValueError("Only a finished PDF report of the whole office can be approved.")
+        return cls.objects.create(
+            report=report,
+            site_id=report.site_id,
+            period_start=report.period_start,
+            period_end=report.period_end,
+            approved_by=user,
+        )

@@ -6,14 +6,18 @@ flat however many there are. Text that a spreadsheet would run as a formula (sta
 which XLSX cannot hold, are dropped.
 """
 
+import contextlib
 import csv
 import datetime
 import json
+import queue
+import threading
 
 import xlsxwriter
 from django.db import connections
 from django.db.models import Aggregate, Func, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Cast
+from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -178,6 +182,8 @@ class _Labels:
         self.options = {}
         # (column, cell) of each token: a few hundred stand for a million answers.
         self.tokens = {}
+        # Held around each query: the raw rows are fetched by another thread (_prefetched).
+        self.database = contextlib.nullcontext()
 
     def channel(self, value):
         label = self.channels.get(value)
@@ -194,10 +200,20 @@ class _Labels:
         return code
 
     def _load_version(self, version_id):
-        page_id, number = SurveyVersion.objects.values_list("page_id", "number").get(pk=version_id)
-        rows = SurveyQuestion.objects.filter(version_id=version_id).values_list(
-            "pk", "key", "kind", "position"
-        )
+        with self.database:
+            page_id, number = SurveyVersion.objects.values_list("page_id", "number").get(
+                pk=version_id
+            )
+            rows = list(
+                SurveyQuestion.objects.filter(version_id=version_id).values_list(
+                    "pk", "key", "kind", "position"
+                )
+            )
+            options = list(
+                QuestionOption.objects.filter(question__version_id=version_id).values_list(
+                    "pk", "label", "position"
+                )
+            )
         for pk, key, kind_name, position in rows:
             kind = question_kinds.get(kind_name)
             if kind.free_text and not self.include_comments:
@@ -205,35 +221,38 @@ class _Labels:
             else:
                 column = self.columns.get(key, NO_COLUMN)
             self.questions[pk] = (column, kind, position)
-        options = QuestionOption.objects.filter(question__version_id=version_id)
-        for pk, label, position in options.values_list("pk", "label", "position"):
+        for pk, label, position in options:
             self.options[pk] = (label, position)
         return neutralise(version_code(page_id, number))
 
     def question(self, question_id):
         if question_id not in self.questions:
             # An answer to a question of another version than its response's.
-            self.version(
-                SurveyQuestion.objects.values_list("version_id", flat=True).get(pk=question_id)
-            )
+            with self.database:
+                version_id = SurveyQuestion.objects.values_list("version_id", flat=True).get(
+                    pk=question_id
+                )
+            self.version(version_id)
         return self.questions[question_id]
 
     def option(self, option_id):
         if option_id is None:
             return None, -1
         if option_id not in self.options:
-            self.options[option_id] = QuestionOption.objects.values_list("label", "position").get(
-                pk=option_id
-            )
+            with self.database:
+                self.options[option_id] = QuestionOption.objects.values_list(
+                    "label", "position"
+                ).get(pk=option_id)
         return self.options[option_id]
 
     def department_name(self, department_id):
         if department_id is None:
             return None
         if department_id not in self.department_names:
-            self.department_names[department_id] = Department.objects.values_list(
-                "name", flat=True
-            ).get(pk=department_id)
+            with self.database:
+                self.department_names[department_id] = Department.objects.values_list(
+                    "name", flat=True
+                ).get(pk=department_id)
         return self.department_names[department_id]
 
     def value(self, kind, answer):
@@ -310,14 +329,61 @@ def raw_rows(report):
     if report.withheld:
         return
     labels = _Labels(report, columns)
+    for version in report.versions:
+        labels.version(version.pk)
     responses = _responses(report)
     _without_jit(responses.db)
-    responses = responses.iterator(chunk_size=RAW_CHUNK)
+    labels.database = threading.Lock()
+    responses = _prefetched(responses, RAW_CHUNK, labels.database)
     for day, channel, department_id, version_id, tokens, texts in responses:
         version = labels.version(version_id)
         cells = labels.answer_cells(tokens, texts)
         if cells is not None:
             yield [day, labels.channel(channel), labels.department(department_id), version, *cells]
+
+
+def _prefetched(queryset, chunk_size, lock):
+    """The rows of ``queryset``, each chunk fetched by a thread while the caller handles the
+    one before: the database's work (SQLite's in this process, which releases the GIL while
+    it steps; PostgreSQL's in its server) overlaps the writer's. The thread uses the
+    caller's connection (and so its transaction), holding ``lock`` while it fetches; other
+    queries on the connection meanwhile must hold it too."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    chunks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size)
+    handed = queue.Queue(maxsize=2)
+    stop = threading.Event()
+    done = object()
+
+    def fetch():
+        try:
+            while not stop.is_set():
+                with lock:
+                    chunk = next(chunks, done)
+                handed.put(chunk)
+                if chunk is done:
+                    return
+        except BaseException as error:  # raised again in the caller's thread
+            handed.put(error)
+        finally:
+            with lock:
+                chunks.close()  # closes the cursor
+
+    def received():
+        while (chunk := handed.get()) is not done:
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield chunk
+
+    fetcher = threading.Thread(target=fetch, name="wagtail-ocena-raw-rows", daemon=True)
+    fetcher.start()
+    try:
+        yield from compiler.results_iter(results=received(), tuple_expected=True)
+    finally:
+        stop.set()
+        while fetcher.is_alive():
+            with contextlib.suppress(queue.Empty):
+                handed.get(timeout=0.1)
+        fetcher.join()
 
 
 def _without_jit(alias):

@@ -4,7 +4,8 @@ import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -13,12 +14,14 @@ from django.views.generic import TemplateView, View
 from wagtail.log_actions import log
 
 from ..forms import ReportForm
-from ..models import GeneratedReport, ReportFormat, SurveyResponse
-from ..permissions import DELETE, GENERATE, OPEN, VIEW, policy
+from ..models import GeneratedReport, ReportApproval, ReportFormat, SurveyResponse
+from ..permissions import APPROVE, DELETE, GENERATE, OPEN, VIEW, policy
 from ..reports.compute import build_report
 from .admin import OfficeAdminView, OfficeView, admin_url, listing_url
 
 LOG_REPORT_DELETE = "wagtail_ocena.report.delete"
+LOG_REPORT_APPROVE = "wagtail_ocena.report.approve"
+LOG_REPORT_WITHDRAW = "wagtail_ocena.report.withdraw_approval"
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +123,71 @@ class ArchivedReportView(ArchivedReportMixin, TemplateView):
         may_list = self.user_has_permission(VIEW)
         context["archive_url"] = listing_url(GeneratedReport) if may_list else None
         context["may_delete"] = self.user_has_permission_for_instance(DELETE, self.record)
+        context["approval"] = self.record.approval_or_none()
+        context["may_approve"] = self.record.may_be_approved and (
+            self.user_has_permission_for_instance(APPROVE, self.record)
+        )
+        if context["may_approve"] and context["approval"] is None:
+            context["approved_other"] = _approval_of_period(self.record)
         return context
+
+
+def _approval_of_period(record):
+    return (
+        ReportApproval.objects.filter(
+            site=record.site, period_start=record.period_start, period_end=record.period_end
+        )
+        .select_related("report")
+        .first()
+    )
+
+
+class ArchivedReportApprovalView(ArchivedReportMixin, View):
+    """Mark an archived PDF as the office's approved yearly report of its period, or
+    withdraw the mark; both audit-logged. One report per office and period is approved."""
+
+    permission_required = APPROVE
+
+    def post(self, request, *args, **kwargs):
+        record = self.record
+        back = HttpResponseRedirect(admin_url("archived_report", record.pk))
+        if request.POST.get("action") == "withdraw":
+            with transaction.atomic():
+                deleted, _rows = ReportApproval.objects.filter(report=record).delete()
+                if deleted:
+                    log(record, LOG_REPORT_WITHDRAW, user=request.user, data=_log_data(record))
+            if deleted:
+                messages.success(request, _("The report is no longer the approved yearly report."))
+            return back
+        if not record.may_be_approved:
+            messages.error(
+                request,
+                _("Only a finished PDF report of the whole office can be approved."),
+            )
+            return back
+        try:
+            with transaction.atomic():
+                ReportApproval.approve(record, request.user)
+                log(record, LOG_REPORT_APPROVE, user=request.user, data=_log_data(record))
+        except IntegrityError:
+            messages.error(
+                request,
+                _(
+                    "Another report of this period is already the approved yearly report. "
+                    "Withdraw its approval first."
+                ),
+            )
+            return back
+        messages.success(request, _("The report is marked as the approved yearly report."))
+        return back
+
+
+def _log_data(record):
+    return {
+        "period": [record.period_start.isoformat(), record.period_end.isoformat()],
+        "format": record.format,
+        "sha256": record.sha256,
+    }
 
 
 class ArchivedReportFileView(ArchivedReportMixin, View):
@@ -155,23 +222,25 @@ class ArchivedReportDeleteView(ArchivedReportMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         record = self.record
-        with transaction.atomic():
-            log(
-                record,
-                LOG_REPORT_DELETE,
-                user=request.user,
-                deleted=True,
-                data={
-                    "period": [record.period_start.isoformat(), record.period_end.isoformat()],
-                    "format": record.format,
-                    "reason": record.reason,
-                    "sha256": record.sha256,
-                },
+        try:
+            with transaction.atomic():
+                log(
+                    record,
+                    LOG_REPORT_DELETE,
+                    user=request.user,
+                    deleted=True,
+                    data={**_log_data(record), "reason": record.reason},
+                )
+                file = record.file
+                record.delete()
+                if file:
+                    transaction.on_commit(lambda: file.storage.delete(file.name))
+        except ProtectedError:  # its approval protects it
+            messages.error(
+                request,
+                _("The approved yearly report cannot be deleted. Withdraw its approval first."),
             )
-            file = record.file
-            record.delete()
-            if file:
-                transaction.on_commit(lambda: file.storage.delete(file.name))
+            return HttpResponseRedirect(admin_url("archived_report", record.pk))
         messages.success(request, _("The archived report was deleted."))
         return HttpResponseRedirect(listing_url(GeneratedReport))
 
