@@ -77,8 +77,8 @@ def test_figures_match_hand_computed_values(march):
     assert waiting.not_applicable == 1
     assert waiting.n == 4
     assert waiting.mean == pytest.approx(3.75)
-    # s = sqrt(((5-3.75)² + 2·(4-3.75)² + (2-3.75)²) / 3) = sqrt(4.75/3); t(3) = 3.182
-    half_width = 3.182 * math.sqrt(4.75 / 3) / 2
+    # s = sqrt(((5-3.75)² + 2·(4-3.75)² + (2-3.75)²) / 3) = sqrt(4.75/3); t(3) = 3.1824463
+    half_width = 3.1824463 * math.sqrt(4.75 / 3) / 2
     low, high = waiting.confidence_interval
     assert low == pytest.approx(3.75 - half_width)
     assert high == pytest.approx(3.75 + half_width)
