@@ -622,17 +622,17 @@ def holm(p_values):
 class Trend(NamedTuple):
     slope: float
     standard_error: float
-    p: float | None
+    p: float
 
 
 def linear_trend(points):
     """The weighted least-squares slope through (t, estimate, variance) points, weights
     1 / variance, with a two-sided t-test on k − 2 degrees of freedom.
 
-    As in ordinary weighted regression (numpy.polyfit with cov=True), the standard error is
-    scaled by the weighted residual variance: months that scatter more than their sampling
-    variance explains then do not make a trend look certain. None below three points or with
-    a variance that is not positive; p is None when the points lie exactly on the line.
+    The slope's variance is the sampling one (1 / Σw(t − t̄)²), scaled up by the weighted
+    residual variance when the months scatter more than their sampling variances explain —
+    never down, so that a few months lying close to a line do not claim more certainty than
+    their own answers give. None below three points or with a variance that is not positive.
     """
     points = list(points)
     if len(points) < 3 or any(variance is None or variance <= 0 for *_, variance in points):
@@ -650,9 +650,7 @@ def linear_trend(points):
     slope = sum(map(math.prod, zip(weights, dt, dy, strict=True))) / sxx
     residuals = sum(w * (e - slope * d) ** 2 for w, d, e in zip(weights, dt, dy, strict=True))
     df = len(points) - 2
-    se = math.sqrt(residuals / df / sxx)
-    if se == 0:
-        return Trend(slope, se, None)
+    se = math.sqrt(max(1.0, residuals / df) / sxx)
     return Trend(slope, se, t_two_sided_p(slope / se, df))
 
 
