@@ -124,14 +124,15 @@ def assert_accessible(pdf, language, tmp_path):
     # headers and page numbers are pagination artifacts.
     nums = catalog["/StructTreeRoot"]["/ParentTree"]["/Nums"]
     parents = dict(zip(nums[::2], nums[1::2], strict=True))
-    for page in reader.pages:
+    for number, page in enumerate(reader.pages, start=1):
         mcid_parents = parents[page["/StructParents"]].get_object()
         sequences = list(marked_sequences(reader, page))
         for tag, properties in sequences:
             if "/MCID" in properties:
-                assert mcid_parents[properties["/MCID"]].idnum in tree, (tag, properties)
+                parent = mcid_parents[properties["/MCID"]]
+                assert parent and parent.idnum in tree, f"page {number}: {tag} {properties}"
             else:
-                assert tag == "/Artifact", tag
+                assert tag == "/Artifact", f"page {number}: {tag}"
         assert any(properties.get("/Type") == "/Pagination" for _, properties in sequences)
     return elements
 
@@ -191,9 +192,19 @@ def test_the_yearly_report_is_an_accessible_pdf(year_of_answers, site, language,
     # The charts: the trend, a distribution bar per rated area with answers, the departments.
     alts = alt_texts(elements)
     assert len(alts) == 2 + sum(1 for q in report.rating_questions if q.rating.n)
-    with translation.override(language):
-        for department in report.departments:
-            assert any(department.name in alt for alt in alts), department.name
+    assert {"pl": "od kwietnia 2025 do marca 2026", "en": "April 2025 to March 2026"}[
+        language
+    ] in alts[0]
+    for department in report.departments:
+        assert any(department.name in alt for alt in alts), department.name
+    # The contents' links are described by their text, not by the id they lead to.
+    links = {
+        str(annotation.get_object()["/Contents"])
+        for page in pypdf.PdfReader(io.BytesIO(pdf)).pages
+        for annotation in page.get("/Annots", [])
+    }
+    assert {"pl": "Podsumowanie", "en": "Summary"}[language] in links
+    assert "summary" not in links
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
