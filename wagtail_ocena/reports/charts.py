@@ -146,7 +146,11 @@ def trend_chart(months, width=640, height=220):
         shapes.append(format_html('<circle cx="{}" cy="{}" r="3" fill="{}"/>', x, y, LINE))
     label = _(
         "Satisfaction index (line) and number of responses (bars) by month, %(first)s to %(last)s"
-    ) % {"first": date_format(months[0].month, "F Y"), "last": date_format(months[-1].month, "F Y")}
+    ) % {
+        # "E": the month's name as in a date, which Polish needs after "od" and "do".
+        "first": date_format(months[0].month, "E Y"),
+        "last": date_format(months[-1].month, "E Y"),
+    }
     return format_html(
         '<svg class="ocena-chart ocena-chart--trend" role="img" '
         'viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>',

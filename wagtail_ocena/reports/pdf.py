@@ -5,18 +5,18 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from ..printing import font_configuration
+from ..printing import write_accessible_pdf
 
 
 def render_report_pdf(report, language=None):
-    """PDF bytes of ``report``, in the site's language unless ``language`` says otherwise.
+    """PDF bytes of ``report`` (tagged, PDF/UA-1), in the site's language unless ``language``
+    says otherwise.
 
     The report must be built with ``group_comments=True``: the PDF shows the most frequent
     comments once each, not the admin page's newest ones one by one.
     """
     if report.has_data and report.filters.include_comments and report.comment_groups is None:
         raise ValueError("A report's PDF needs its comments grouped (group_comments=True).")
-    from weasyprint import HTML
 
     with open(finders.find("wagtail_ocena/css/report.css"), encoding="utf-8") as css:
         report_css = css.read()
@@ -24,4 +24,4 @@ def render_report_pdf(report, language=None):
         html = render_to_string(
             "wagtail_ocena/reports/report_pdf.html", {"report": report, "report_css": report_css}
         )
-    return HTML(string=html).write_pdf(font_config=font_configuration())
+    return write_accessible_pdf(html)
