@@ -737,7 +737,8 @@ def check_database(baseline, recorder):
     for model, rows in counting.rows_from_records(
         SurveyResponse.objects.all(), Answer.objects.all()
     ):
-        fields = sorted(next(iter(rows), {}).keys()) if rows.exists() else []
+        rows = list(rows)
+        fields = sorted(rows[0]) if rows else []
         recount = Counter(tuple(row[f] for f in fields) for row in rows)
         kept = (
             Counter(tuple(row) for row in model.objects.values_list(*fields))

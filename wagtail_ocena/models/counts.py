@@ -16,10 +16,28 @@ from collections import Counter
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils.translation import gettext_lazy as _
 
+from ..choices import POSITIVE_RATINGS, RATING_SCALE
 from .inserts import Insert, insert_together
 
 # A response without a department, in the counts' department key (0 is never a primary key).
 NO_DEPARTMENT = 0
+
+# ``DailyResponseCount``'s sums over responses (clusters of answers), in this order: with x the
+# number of a response's ratings on the scale (of all rated questions), p how many of them are
+# positive and s their sum, the number of responses with x > 0, then Σx, Σp, Σs, Σx², Σp², Σs²,
+# Σxp and Σxs — what a pooled index's ratio estimator and its linearised variance need.
+CLUSTER_SUMS = (
+    "rated",
+    "answers",
+    "positive",
+    "score",
+    "answers_sq",
+    "positive_sq",
+    "score_sq",
+    "answers_positive",
+    "answers_score",
+)
+_SCALE, _POSITIVE = frozenset(RATING_SCALE), frozenset(POSITIVE_RATINGS)
 
 
 class DailyCount(models.Model):
@@ -36,6 +54,9 @@ class DailyCount(models.Model):
     channel = models.CharField(max_length=16)
     count = models.IntegerField(default=0)
 
+    # The columns a change adds to (the rest of a row is its key and month).
+    totals = ("count",)
+
     class Meta:
         abstract = True
 
@@ -50,13 +71,26 @@ class DailyResponseCount(DailyCount):
     """How many responses an office got per day, version, channel and department.
 
     Kept up to date in the same transaction as every response, correction and deletion
-    (``count()`` below), so that reports read days, not responses.
+    (``count()`` below), so that reports read days, not responses. Besides the count, the
+    ``CLUSTER_SUMS`` of the responses' ratings: pooled indices over several rated areas treat
+    each response as one cluster of answers, and their intervals need these sums.
     """
 
     version = models.ForeignKey(
         "wagtail_ocena.SurveyVersion", on_delete=models.CASCADE, related_name="+"
     )
     department_key = models.PositiveBigIntegerField(default=NO_DEPARTMENT)
+    rated = models.BigIntegerField(default=0)
+    answers = models.BigIntegerField(default=0)
+    positive = models.BigIntegerField(default=0)
+    score = models.BigIntegerField(default=0)
+    answers_sq = models.BigIntegerField(default=0)
+    positive_sq = models.BigIntegerField(default=0)
+    score_sq = models.BigIntegerField(default=0)
+    answers_positive = models.BigIntegerField(default=0)
+    answers_score = models.BigIntegerField(default=0)
+
+    totals = ("count", *CLUSTER_SUMS)
 
     class Meta:
         verbose_name = _("daily response count")
@@ -160,10 +194,19 @@ def count(response, answers, sign=1):
 
 
 def recount(before, before_answers, after, after_answers):
-    """Replace a response's counts by those of its corrected state, one statement a table."""
+    """Replace a response's counts by those of its corrected state, one statement a table.
+
+    The old state's totals are taken away and the new one's added, each whole: a cluster sum
+    is of one response's own totals (x² of its x), so it cannot be corrected by the answers
+    that changed alone."""
     changes = _changes(before, before_answers, -1)
-    for model, counts in _changes(after, after_answers, 1).items():
-        changes[model].update(counts)
+    for model, totals in _changes(after, after_answers, 1).items():
+        merged = changes[model]
+        for key, values in totals.items():
+            old = merged.get(key)
+            merged[key] = (
+                values if old is None else tuple(a + b for a, b in zip(old, values, strict=True))
+            )
     insert_together(_inserts(changes))
 
 
@@ -173,9 +216,12 @@ def count_inserts(response, answers, sign=1):
 
 
 def _changes(response, answers, sign):
+    """``{model: {key: totals}}``: what one response adds to each table (times ``sign``),
+    ``totals`` being the values of the model's ``totals`` columns."""
     site, channel, day = response.site_id, response.channel, response.submitted_on
     department = response.department_id or NO_DEPARTMENT
     by_department, by_office, ratings = Counter(), Counter(), Counter()
+    x = p = s = 0  # ratings on the scale, positive ones, their sum
     for answer in answers:
         kind = answer.question.type
         if not kind.counted:
@@ -185,37 +231,45 @@ def _changes(response, answers, sign):
         by_office[(site, day, answer.question_id, value, channel)] += sign
         if kind.rated:
             ratings[(site, day, response.version_id, channel, department, value)] += sign
+            if value in _SCALE:
+                x += 1
+                p += value in _POSITIVE
+                s += value
+    sums = (1, x > 0, x, p, s, x * x, p * p, s * s, x * p, x * s)
     return {
-        DailyResponseCount: Counter({(site, day, response.version_id, channel, department): sign}),
-        DailyAnswerCount: by_department,
-        DailyOfficeAnswerCount: by_office,
-        DailyDepartmentRating: ratings,
+        DailyResponseCount: {
+            (site, day, response.version_id, channel, department): tuple(sign * v for v in sums)
+        },
+        DailyAnswerCount: {key: (n,) for key, n in by_department.items()},
+        DailyOfficeAnswerCount: {key: (n,) for key, n in by_office.items()},
+        DailyDepartmentRating: {key: (n,) for key, n in ratings.items()},
     }
 
 
 def _inserts(changes):
     return [
-        _increment(model, {k: n for k, n in counts.items() if n})
-        for model, counts in changes.items()
+        _increment(model, {key: totals for key, totals in rows.items() if any(totals)})
+        for model, rows in changes.items()
     ]
 
 
-def _increment(model, counts):
-    """An upsert adding ``counts`` (key tuple -> change) to ``model``'s rows, in key order."""
+def _increment(model, changes):
+    """An upsert adding ``changes`` (key tuple -> totals) to ``model``'s rows, in key order."""
     key_columns = model.key_columns()
     day = key_columns.index("day")
     db = connections[DEFAULT_DB_ALIAS]
     adapt = db.ops.adapt_datefield_value
     new_id = model._meta.pk
     rows = []
-    for key in sorted(counts):
+    for key in sorted(changes):
         month = key[day].replace(day=1)
         rows.append(
             [
                 new_id.get_db_prep_value(uuid.uuid4(), db),
                 *(adapt(v) if i == day else v for i, v in enumerate(key)),
                 adapt(month),
-                counts[key],
+                *changes[key],
             ]
         )
-    return Insert(model, ["id", *key_columns, "month", "count"], rows, key=key_columns, add="count")
+    columns = ["id", *key_columns, "month", *model.totals]
+    return Insert(model, columns, rows, key=key_columns, add=model.totals)

@@ -13,14 +13,14 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 @dataclass
 class Insert:
-    """Rows of one table; on a conflict of ``key``, ``add`` is added to the stored row's
-    column of that name, or (``add=None``) the row is skipped."""
+    """Rows of one table; on a conflict of ``key``, each of the ``add`` columns is added to
+    the stored row's, or (no ``add``) the row is skipped."""
 
     model: type
     columns: list
     rows: list = field(default_factory=list)
     key: list | None = None
-    add: str | None = None
+    add: tuple = ()
 
     @classmethod
     def of(cls, objs, **options):
@@ -35,12 +35,13 @@ class Insert:
         if self.key is None:
             return ""
         target = ", ".join(map(quote, self.key))
-        if self.add is None:
+        if not self.add:
             return f" ON CONFLICT ({target}) DO NOTHING"
-        table, column = quote(self.model._meta.db_table), quote(self.add)
-        return (
-            f" ON CONFLICT ({target}) DO UPDATE SET {column} = {table}.{column} + excluded.{column}"
+        table = quote(self.model._meta.db_table)
+        sums = ", ".join(
+            f"{column} = {table}.{column} + excluded.{column}" for column in map(quote, self.add)
         )
+        return f" ON CONFLICT ({target}) DO UPDATE SET {sums}"
 
     def sql(self, guard=None):
         """``(sql, params)``; with ``guard`` (a ``WITH`` name), the rows are inserted only if
@@ -66,7 +67,7 @@ class Insert:
 
 def insert_together(inserts, claim=None):
     """Write ``inserts`` (``Insert``s) all or nothing; with ``claim`` (an ``Insert`` of one
-    row, ``add=None``), only if its row could be inserted. Returns whether it was written.
+    row, without ``add``), only if its row could be inserted. Returns whether it was written.
 
     Count rows must come in a fixed order (by table, then key), so that concurrent writers
     lock them in the same order and cannot deadlock.

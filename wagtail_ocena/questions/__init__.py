@@ -71,13 +71,14 @@ def names_where(predicate):
     return [kind.name for kind in _kinds.values() if predicate(kind)]
 
 
-def count_value_expression():
-    """Every counted kind's ``count_value`` as one database expression over ``Answer``."""
+def count_value_expression(predicate=None):
+    """Every counted kind's ``count_value`` (of the kinds for which ``predicate(kind)`` holds,
+    if given) as one database expression over ``Answer``."""
     return Case(
         *(
             When(question__kind=kind.name, then=kind.count_value_expression())
             for kind in _kinds.values()
-            if kind.counted
+            if kind.counted and (predicate is None or predicate(kind))
         ),
         output_field=IntegerField(),
     )

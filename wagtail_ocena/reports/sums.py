@@ -13,6 +13,7 @@ from ..models import (
     DailyOfficeAnswerCount,
     DailyResponseCount,
 )
+from ..models.counts import CLUSTER_SUMS
 
 
 def filtered(queryset, site, period, filters, version_field):
@@ -65,3 +66,17 @@ def response_sums(site, period, filters):
         .order_by()
     )
     return {row[:4]: row[4] for row in rows if row[4]}
+
+
+def cluster_sums(site, period, filters):
+    """``(month, channel, department_key, version_id) -> {name: total}`` of the
+    ``CLUSTER_SUMS`` (``models.counts``) for the period: the responses as clusters of
+    ratings, what pooled indices and their intervals are computed from. Groups without a
+    response with a rating on the scale are left out (all their sums are 0)."""
+    rows = (
+        filtered(DailyResponseCount.objects, site, period, filters, "version_id")
+        .values_list("month", "channel", "department_key", "version_id")
+        .annotate(*(Sum(name) for name in CLUSTER_SUMS))
+        .order_by()
+    )
+    return {row[:4]: dict(zip(CLUSTER_SUMS, row[4:], strict=True)) for row in rows if row[4]}
