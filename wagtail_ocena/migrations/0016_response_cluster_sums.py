@@ -84,7 +84,7 @@ def fill_cluster_sums(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_ocena', '0014_answer_redacted'),
+        ('wagtail_ocena', '0015_report_approval'),
     ]
 
     operations = [
