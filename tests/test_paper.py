@@ -284,6 +284,16 @@ class TestCorrections:
         assert entry.user == clerk
         assert sorted(entry.data["changed"]) == ["czas-oczekiwania", "sheet_number"]
 
+    def test_a_sheet_whose_clerk_is_gone_can_be_corrected(self, clerk_client, survey, site):
+        clerk_client.post(entry_url(site), sheet_data(survey))
+        saved = SurveyResponse.objects.get()
+        SurveyResponse.objects.filter(pk=saved.pk).update(entered_by=None)  # account deleted
+
+        form = clerk_client.get(f"/admin/ocena/responses/{saved.pk}/correct/")
+
+        assert form.status_code == 200
+        assert "wprowadził(a) –," in form.content.decode()
+
     def test_a_correction_cannot_take_another_sheets_number(self, clerk_client, survey, site):
         clerk_client.post(entry_url(site), sheet_data(survey))
         clerk_client.post(entry_url(site), sheet_data(survey, sheet_number="2"))

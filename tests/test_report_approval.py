@@ -131,3 +131,15 @@ def test_who_may_not_approve_is_refused(yearly, django_user_model, site, other_o
         not in logged_in(reader).get(f"/admin/ocena/archive/{yearly.pk}/").content.decode()
     )
     assert not ReportApproval.objects.exists()
+
+
+def test_an_approval_whose_approver_is_gone_still_shows(yearly, secretary, django_user_model):
+    ReportApproval.approve(yearly, secretary)
+    reader = django_user_model.objects.create_user("czytelnik", password="x")
+    reader.groups.add(Group.objects.get(name=SUPERVISORS))
+    secretary.delete()
+
+    page = logged_in(reader).get(f"/admin/ocena/archive/{yearly.pk}/")
+
+    assert page.status_code == 200
+    assert "zatwierdzający: –" in page.content.decode()
