@@ -163,7 +163,7 @@ def test_months_of_one_departments_report_are_cells(survey, office, settings):
 
 
 def test_filters_narrow_every_figure(march, settings):
-    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 2  # paper has 2
     site = march.get_site()
     paper = build_report(site, MARCH, ReportFilters(channel=Channel.PAPER))
     taxes = build_report(site, MARCH, ReportFilters(department=site_departments(site)[1]))
@@ -226,6 +226,11 @@ def test_one_departments_previous_period_below_the_minimum_is_not_compared(march
     assert report.previous_period == previous and report.previous_responses == 2
     assert question(report, "czas-oczekiwania").previous is None
     assert report.previous_overall is None
+    # Nor is the office's, below the minimum as a whole.
+    office_wide = build_report(site, MARCH)
+    assert office_wide.previous_responses == 2
+    assert question(office_wide, "czas-oczekiwania").previous is None
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 2
     office_wide = build_report(site, MARCH)
     assert question(office_wide, "czas-oczekiwania").previous.n == 2
 
@@ -266,7 +271,8 @@ def test_previous_period_comparison_marks_significant_changes(survey, office):
     assert report.lowest_areas[0].key in {"czas-oczekiwania", "ogolna-ocena"}
 
 
-def test_questions_are_matched_across_versions_by_key(survey, office):
+def test_questions_are_matched_across_versions_by_key(survey, office, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
     first = survey.current_version
     record_response(
         survey,
@@ -324,7 +330,10 @@ def test_period_presets():
     )
 
 
-def test_the_report_shows_the_newest_comments_within_the_limit(survey, office, monkeypatch):
+def test_the_report_shows_the_newest_comments_within_the_limit(
+    survey, office, monkeypatch, settings
+):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
     monkeypatch.setattr("wagtail_ocena.reports.comments.COMMENT_LIMIT", 2)
     for day, channel in ((5, Channel.ELECTRONIC), (12, Channel.ELECTRONIC), (25, Channel.PAPER)):
         answer(survey, day, channel, uwagi=f"Uwaga z dnia {day}.")
@@ -360,7 +369,8 @@ def test_the_previous_period(period, previous):
     assert parse(period).previous() == parse(previous)
 
 
-def test_the_trend_keeps_months_without_responses(survey, office):
+def test_the_trend_keeps_months_without_responses(survey, office, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
     for day in (datetime.date(2026, 1, 10), datetime.date(2026, 3, 10)):
         record_response(survey, {"czas-oczekiwania": "4"}, submitted_on=day)
 
@@ -437,7 +447,8 @@ def test_a_withheld_department_report_in_the_admin(clerk_client, march, site):
     assert "3,75 [" not in html
 
 
-def test_comments_are_escaped_and_can_be_left_out(clerk_client, survey, site, office):
+def test_comments_are_escaped_and_can_be_left_out(clerk_client, survey, site, office, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
     nasty = '<script>alert("x")</script> ' + "a" * 300 + ' =HYPERLINK("http://evil.example")'
     record_response(survey, {"uwagi": nasty}, submitted_on=datetime.date(2026, 3, 5))
 
@@ -879,7 +890,8 @@ def test_text_only_changes_need_no_report(admin_client, march):
     assert not GeneratedReport.objects.exists()
 
 
-def test_comments_are_harmless_in_the_pdf(survey, office):
+def test_comments_are_harmless_in_the_pdf(survey, office, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
 
     record_response(
         survey,
@@ -1087,7 +1099,8 @@ def test_comments_of_one_day_do_not_show_the_order_they_came_in(survey, office):
     assert [c.text for c in report.comments] == [f"Uwaga {n}" for n in by_random_id]
 
 
-def test_the_version_filter_keeps_one_versions_responses(march):
+def test_the_version_filter_keeps_one_versions_responses(march, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 2  # the second version has 2
     first = march.current_version
     changed_questions_revision(march).publish()
     survey = SurveyPage.objects.get(pk=march.pk)
