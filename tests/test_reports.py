@@ -10,6 +10,7 @@ import openpyxl
 import pypdf
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.models import ModelLogEntry
 
 from wagtail_ocena.choices import Channel
@@ -18,7 +19,7 @@ from wagtail_ocena.reports.compute import build_report
 from wagtail_ocena.reports.filters import ReportFilters
 from wagtail_ocena.reports.pdf import render_report_pdf
 from wagtail_ocena.reports.period import Period, preset_period
-from wagtail_ocena.reports.spreadsheet import write_xlsx
+from wagtail_ocena.reports.spreadsheet import DEPARTMENTS_LEFT_OUT, NONE_LISTED, write_xlsx
 
 from .conftest import logged_in, record_response
 
@@ -192,7 +193,9 @@ def test_one_department_below_the_minimum_shows_no_results(march, settings):
     sheets = openpyxl.load_workbook(workbook, read_only=True)
     summary = {row[0]: (row + (None,))[1] for row in sheets["Podsumowanie"].values}
     assert summary["Ankiety"] is None and summary["papierowa"] is None
-    assert len(list(sheets["Odpowiedzi"].values)) == 1  # the header alone
+    header, blank, note = sheets["Odpowiedzi"].values  # the header, and the note below
+    assert header[0] == "Data" and set(blank) == {None}
+    assert note[0] == NONE_LISTED % {"minimum": 5}
     assert len(list(sheets["Uwagi"].values)) == 1
     pdf_text = " ".join(
         page.extract_text() for page in pypdf.PdfReader(io.BytesIO(render_report_pdf(report))).pages
@@ -592,6 +595,7 @@ def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
         "Obszary do poprawy",
         "Uwagi",
         "Metodologia",
+        gettext("Explanations"),
         "Odpowiedzi",
     ]
 
@@ -613,14 +617,15 @@ def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
     assert "Zamałomiejsca" in comments
     assert "'=HYPERLINK(1)" in comments
     raw = list(workbook["Odpowiedzi"].iter_rows(values_only=True))
-    assert len(raw) == 1 + 14
-    # Taxes (3) is below 5 and USC (5) hides with it; no raw row names either of them.
-    departments = [row[2] for row in raw[1:]]
-    assert departments.count("Inne") == 6
-    assert departments.count("ukryty (ochrona anonimowości)") == 8
+    # Taxes (3) is below 5 and USC (5) hides with it: their 8 rows are left out, and a note
+    # below the others says so.
+    assert len(raw) == 1 + 6 + 2
+    assert [row[2] for row in raw[1:7]] == ["Inne"] * 6
+    assert raw[8][0] == DEPARTMENTS_LEFT_OUT % {"count": 8, "minimum": 5}
 
 
-def test_csv_export_of_raw_responses(clerk_client, march, site, survey, archive):
+def test_csv_export_of_raw_responses(clerk_client, march, site, survey, archive, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3  # USC and taxes have 3 each: none hidden
     record_response(survey, {"uwagi": "@SUM(A1)"}, submitted_on=datetime.date(2026, 3, 6))
 
     requested = archive(clerk_client, site, "csv")
