@@ -123,8 +123,14 @@ def test_widths_follow_the_content(workbook):
     # A column as wide as its longest value, the header wrapping above it.
     assert len("Urząd Stanu Cywilnego") < width(raw, 3) < len("Urząd Stanu Cywilnego") + 3
     assert len("Za mało krzeseł.") < width(comments, 3) < len("Za mało krzeseł.") + 3
-    # Long texts wrap within a column of at most 80 characters.
+    # Long texts wrap, and their rows are as high as their lines (not every spreadsheet fits
+    # them when it opens a file): the header, and an area's two lines of text.
     assert comments["C2"].alignment.wrap_text
+    areas = workbook[_("Rated areas")]
+    assert areas.row_dimensions[1].height >= 30
+    (help_row,) = [row[0].row for row in areas.iter_rows(min_row=2) if row[0].value == "pomoc"]
+    assert areas.cell(help_row, 2).alignment.wrap_text
+    assert areas.row_dimensions[help_row].height == 30
 
 
 def test_dates_and_months_are_typed_and_formatted(workbook, report):

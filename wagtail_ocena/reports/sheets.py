@@ -4,8 +4,9 @@ A ``Table`` is a title, what the sheet holds, and its ``Column``s: each a header
 row gives its value, a ``Style`` (number format) and what the column means, which the
 workbook's explanations sheet lists. A figure is stored exact and shown rounded by its
 style's number format, as the PDF rounds it (half away from zero, ``charts.rounded``).
-Every table sheet gets column widths from its header and its first rows, a frozen header
-row and an autofilter.
+Every table sheet gets column widths from its header and its first rows, rows as high as
+their wrapped text, a frozen header row, an autofilter, and pages printed across with the
+header on each.
 
 XlsxWriter's constant-memory mode writes each row as it comes: column widths, frozen panes
 and the autofilter are sheet properties, written when the workbook closes, so a sheet of any
@@ -13,6 +14,7 @@ length is sized from its first ``SAMPLE`` rows and filtered once its last row is
 """
 
 import datetime
+import textwrap
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -26,6 +28,9 @@ SAMPLE = 200
 # Headers wrap: a long one makes its column this wide at most (its longest word at least).
 HEADER_WIDTH = 18
 MINIMUM_WIDTH = 5
+# Points per line of the default font (Calibri 11): a row of wrapped text is set this high
+# per line, since not every spreadsheet fits rows to their text when it opens a file.
+LINE_HEIGHT = 15
 
 
 def neutralise(value):
@@ -62,7 +67,7 @@ class Style:
 
 # The precision of each kind of figure is the PDF's (report_body.html's filters).
 TEXT = Style()
-LONG_TEXT = Style(wrap=True, max_width=80)
+LONG_TEXT = Style(wrap=True, max_width=60)
 QUESTION_TEXT = Style(wrap=True, max_width=40)
 COUNT = Style("0")
 PERCENT = Style("0.0", places=1)  # an index or a share, in per cent
@@ -123,12 +128,19 @@ class Sheets:
             self.formats[style] = self.workbook.add_format(properties)
         return self.formats[style]
 
-    def _sheet(self, title, header, widths, frozen_columns=0):
+    def _sheet(self, title, header, widths, frozen_columns=0, fit_width=True):
         worksheet = self.workbook.add_worksheet(str(title)[:31])
         for column, width in enumerate(widths):
             worksheet.set_column(column, column, width)
         worksheet.freeze_panes(1, frozen_columns)
-        worksheet.write_row(0, 0, [neutralise(str(text)) for text in header], self.header_format)
+        # Printed across, the header on every page.
+        worksheet.set_landscape()
+        worksheet.repeat_rows(0)
+        if fit_width:
+            worksheet.fit_to_pages(1, 0)
+        header = [neutralise(str(text)) for text in header]
+        _set_height(worksheet, 0, header, widths)
+        worksheet.write_row(0, 0, header, self.header_format)
         return worksheet
 
     def table(self, table, rows):
@@ -153,11 +165,15 @@ class Sheets:
             table.title, [c.header for c in columns], widths, table.frozen_columns
         )
         write, cell_format = worksheet.write, self.format
+        wrapped = {index: widths[index] for index, c in enumerate(columns) if c.style.wrap}
         number = 0
         for number, row in enumerate(_chain(sample, rows), 1):
+            values = [neutralise(column.value(row)) for column in columns]
+            if wrapped:  # before the row's cells, as constant-memory mode needs
+                _set_height(worksheet, number, [values[i] for i in wrapped], wrapped.values())
             for index, column in enumerate(columns):
                 style = column.style_of(row) if column.style_of else column.style
-                write(number, index, neutralise(column.value(row)), cell_format(style))
+                write(number, index, values[index], cell_format(style))
         worksheet.autofilter(0, 0, number, len(columns) - 1)
         self.explained.append(
             Explained(
@@ -176,7 +192,7 @@ class Sheets:
             _width(str(text), (TEXT.width_of(row[index]) for row in sample), TEXT.max_width)
             for index, text in enumerate(header)
         ]
-        worksheet = self._sheet(title, header, widths)
+        worksheet = self._sheet(title, header, widths, fit_width=False)
         write_row = worksheet.write_row
         number = 0
         for number, row in enumerate(_chain(sample, rows), 1):
@@ -212,6 +228,22 @@ class Sheets:
 def _chain(sample, rows):
     yield from sample
     yield from rows
+
+
+def _set_height(worksheet, number, values, widths):
+    """Row ``number`` as high as its wrapped text needs, when that is more than one line."""
+    lines = max(
+        (_lines(value, width) for value, width in zip(values, widths, strict=True)), default=1
+    )
+    if lines > 1:
+        worksheet.set_row(number, LINE_HEIGHT * lines)
+
+
+def _lines(value, width):
+    if not isinstance(value, str):
+        return 1
+    width = max(1, int(width) - 1)
+    return sum(max(1, len(textwrap.wrap(line, width))) for line in value.splitlines() or [""])
 
 
 def _width(header, widths, max_width):
