@@ -4,8 +4,9 @@ For each size N, a database seeded by ``benchmarks/reports.py`` (N responses ove
 the export covers the last 365 days, about half of them), then each step in its own process,
 so that its peak memory (max RSS) is its own:
 
-- ``raw_xlsx``: our raw export as XLSX: the sheet of raw responses (``raw_rows`` written
-  by ``spreadsheet.Sheets``), read from the database as it is written;
+- ``raw_xlsx``: our raw export as XLSX: the sheet of raw responses (``spreadsheet.raw_sheet``:
+  ``raw_rows`` written by ``sheets.Sheets.stream``, with its widths, frozen header and
+  filter), read from the database as it is written;
 - ``xlsx``: the whole report as XLSX (``write_xlsx``: the small sheets, the comments and the
   raw responses), what a clerk downloads;
 - ``csv``: our raw export as CSV (``csv_rows``);
@@ -66,14 +67,13 @@ def _rows(report):
 
 def step_raw_xlsx(report):
     import xlsxwriter
-    from django.utils.translation import gettext as _
 
-    from wagtail_ocena.reports.spreadsheet import WORKBOOK_OPTIONS, Sheets, raw_rows
+    from wagtail_ocena.reports.sheets import Sheets
+    from wagtail_ocena.reports.spreadsheet import WORKBOOK_OPTIONS, raw_sheet
 
     def run(output):
         with xlsxwriter.Workbook(output, WORKBOOK_OPTIONS) as workbook:
-            rows = raw_rows(report)
-            Sheets(workbook).add(_("Responses"), next(rows), rows, neutralised=True)
+            raw_sheet(Sheets(workbook), report)
 
     return run
 

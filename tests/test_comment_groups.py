@@ -25,6 +25,15 @@ from .conftest import record_response
 pytestmark = pytest.mark.django_db
 
 MARCH = Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+
+
+@pytest.fixture(autouse=True)
+def small_reports(settings):
+    """A few responses make a report here: a report below the anonymity minimum shows no
+    comments at all (tests/test_file_anonymity.py)."""
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
+
+
 MARKER = "[usunięte przez urząd: uwaga mogła zawierać dane osobowe]"
 XLSX_NOTE = "The full list of comments is in the report's XLSX file."
 SHOWN_NOTE = "Only the most frequent are shown: %(shown)s of the %(total)s comments made."

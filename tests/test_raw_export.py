@@ -3,8 +3,8 @@
 The expected rows are worked out here from the ``Answer`` rows through the ORM (their
 question, option, department, response and version), not from the export's own queries:
 two questionnaire versions with a key in common, a multiple-choice question whose options
-were stored out of their questionnaire order, a hidden department, a redacted comment and
-text that a spreadsheet would run as a formula.
+were stored out of their questionnaire order, a redacted comment and text that a spreadsheet
+would run as a formula; and hidden departments, whose rows are left out with a note.
 """
 
 import csv
@@ -30,7 +30,13 @@ from wagtail_ocena.reports import spreadsheet
 from wagtail_ocena.reports.compute import build_report
 from wagtail_ocena.reports.filters import ReportFilters
 from wagtail_ocena.reports.period import Period
-from wagtail_ocena.reports.spreadsheet import csv_rows, raw_rows, write_xlsx
+from wagtail_ocena.reports.spreadsheet import (
+    DEPARTMENTS_LEFT_OUT,
+    NONE_LISTED,
+    csv_rows,
+    raw_rows,
+    write_xlsx,
+)
 
 from .conftest import record_response
 
@@ -141,6 +147,8 @@ def expected_rows(report):
     hidden = report.hidden_departments
     rows = []
     for response in sorted(scope, key=lambda response: (response.submitted_on, response.id.hex)):
+        if (response.department_id or 0) in hidden:
+            continue  # left out, with the note
         values = {}
         for answer in Answer.objects.filter(response=response).select_related("question", "option"):
             question = answer.question
@@ -161,13 +169,7 @@ def expected_rows(report):
         row = {
             "Data": response.submitted_on,
             "Kanał": {"paper": "papierowa", "electronic": "elektroniczna"}[response.channel],
-            "Wydział": (
-                ""
-                if response.department is None
-                else HIDDEN
-                if response.department_id in hidden
-                else response.department.name
-            ),
+            "Wydział": "" if response.department is None else response.department.name,
             "Wersja ankiety": response.version.code,
         }
         for key, text in newest.items():
@@ -180,25 +182,45 @@ def expected_rows(report):
     return rows
 
 
-def xlsx_rows(report):
+def xlsx_sheet(report):
+    """The raw sheet's rows: the header, the responses, and after a blank row the note."""
     workbook = io.BytesIO()
     write_xlsx(report, workbook)
     sheet = openpyxl.load_workbook(workbook, read_only=True)["Odpowiedzi"]
-    header, *rows = sheet.iter_rows(values_only=True)
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def xlsx_rows(report):
+    header, *rows = xlsx_sheet(report)
     header = [cell for cell in header if cell is not None]
     result = []
     for row in rows:
-        row = dict(zip(header, list(row) + [None] * (len(header) - len(row)), strict=False))
+        if all(cell is None for cell in row):
+            break  # the note follows
+        row = dict(zip(header, row + [None] * (len(header) - len(row)), strict=False))
         row["Data"] = row["Data"].date()
         result.append(row)
     return header, result
 
 
-def csv_dicts(report):
+def csv_lines(report):
     lines = "".join(csv_rows(report))
     assert lines.startswith("\ufeff")
-    header, *rows = csv.reader(io.StringIO(lines.lstrip("\ufeff")), delimiter=";")
+    return list(csv.reader(io.StringIO(lines.lstrip("\ufeff")), delimiter=";"))
+
+
+def csv_dicts(report):
+    header, *rows = csv_lines(report)
+    rows = rows[: rows.index([])] if [] in rows else rows  # the note follows a blank line
     return header, [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def notes(report):
+    """The note below the raw rows of the XLSX and of the CSV (None if there is none)."""
+    sheet, lines = xlsx_sheet(report), csv_lines(report)
+    xlsx_note = sheet[-1][0] if len(sheet) > 2 and all(v is None for v in sheet[-2]) else None
+    csv_note = lines[-1][0] if len(lines) > 2 and lines[-2] == [] else None
+    return xlsx_note, csv_note
 
 
 def as_csv(row):
@@ -211,9 +233,12 @@ def as_csv(row):
 
 @pytest.mark.parametrize("chunk", [None, 2])
 @pytest.mark.parametrize("include_comments", [True, False])
+@pytest.mark.parametrize("minimum", [1, 3])
 def test_the_raw_export_is_the_stored_answers(
-    both_versions, site, monkeypatch, chunk, include_comments
+    both_versions, site, settings, monkeypatch, chunk, include_comments, minimum
 ):
+    # With 1 no department is hidden; with 3 "Inne" (1) is, and the smaller other with it.
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = minimum
     if chunk:  # responses fetched two at a time from the database's cursor
         monkeypatch.setattr(spreadsheet, "RAW_CHUNK", chunk)
     report = build_report(site, MARCH, ReportFilters(include_comments=include_comments))
@@ -225,13 +250,21 @@ def test_the_raw_export_is_the_stored_answers(
     assert header[:4] == ["Data", "Kanał", "Wydział", "Wersja ankiety"]
     assert sorted(header[4:]) == sorted(set(expected[0]) - set(header[:4]))
     assert csv_header == header
-    assert len(rows) == len(expected) == 9
+    assert len(rows) == len(expected) == (9 if minimum == 1 else 4)
     assert rows == expected
     assert csv_rows_ == [as_csv(row) for row in expected]
+    xlsx_note, csv_note = notes(report)
+    assert xlsx_note == csv_note
+    if minimum == 1:
+        assert xlsx_note is None and not report.hidden_departments
+    else:
+        assert len(report.hidden_departments) == 2
+        assert xlsx_note == DEPARTMENTS_LEFT_OUT % {"count": 5, "minimum": 3}
 
 
-def test_what_the_expected_rows_hold(both_versions, site):
+def test_what_the_expected_rows_hold(both_versions, site, settings):
     """The cases the comparison above is meant to cover are really in the data."""
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
     report = build_report(site, MARCH)
     header, rows = xlsx_rows(report)
     sources = [row[SOURCE_TEXT] for row in rows if row[SOURCE_TEXT]]
@@ -254,12 +287,17 @@ def test_what_the_expected_rows_hold(both_versions, site):
     second = [row[OVERALL_TEXT] for row in rows if row["Wersja ankiety"].endswith(".2")]
     assert sorted(map(str, second)) == ["2", "5", "None", "None"]
     assert "nie dotyczy" in [row["Czas oczekiwania na obsługę"] for row in rows]
-    assert report.hidden_departments
-    assert HIDDEN in {row["Wydział"] for row in rows}
-    assert {row["Wydział"] for row in rows} - {HIDDEN}
     # Within a day, by the responses' random ids.
     second_of_march = [row for row in rows if row["Data"] == datetime.date(2026, 3, 2)]
     assert len(second_of_march) == 4
+    # Hidden departments' rows are not there at all, not even under another label.
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3
+    report = build_report(site, MARCH)
+    hidden = {d.name for d in Department.objects.filter(pk__in=report.hidden_departments)}
+    _header, rows = xlsx_rows(report)
+    assert "Inne" in hidden and len(hidden) == 2
+    assert {row["Wydział"] for row in rows} == {d.name for d in departments(site)} - hidden
+    assert not any(HIDDEN in str(value) for row in rows for value in row.values())
 
 
 def test_a_withheld_report_exports_the_header_alone(both_versions, site, settings):
@@ -271,12 +309,15 @@ def test_a_withheld_report_exports_the_header_alone(both_versions, site, setting
     header, rows = xlsx_rows(report)
     assert header[:4] == ["Data", "Kanał", "Wydział", "Wersja ankiety"] and rows == []
     assert csv_dicts(report)[1] == []
+    xlsx_note, csv_note = notes(report)
+    assert xlsx_note == csv_note == NONE_LISTED % {"minimum": 50}
 
 
-def test_postgresql_does_not_compile_the_raw_query(both_versions, site):
+def test_postgresql_does_not_compile_the_raw_query(both_versions, site, settings):
     """Its JIT would take longer than the query: off for the export's transaction only."""
     if connection.vendor != "postgresql":
         pytest.skip("a PostgreSQL setting")
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
 
     def jit():
         with connection.cursor() as cursor:

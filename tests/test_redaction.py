@@ -28,7 +28,9 @@ DAY = datetime.date(2026, 3, 2)
 
 
 @pytest.fixture
-def comment(survey):
+def comment(survey, settings):
+    # One response makes the report: below the anonymity minimum it would show no comments.
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
     response = record_response(survey, {"uwagi": PERSONAL}, submitted_on=DAY)
     return response.answers.get(question__key="uwagi")
 

@@ -10,6 +10,7 @@ import openpyxl
 import pypdf
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.models import ModelLogEntry
 
 from wagtail_ocena.choices import Channel
@@ -18,7 +19,7 @@ from wagtail_ocena.reports.compute import build_report
 from wagtail_ocena.reports.filters import ReportFilters
 from wagtail_ocena.reports.pdf import render_report_pdf
 from wagtail_ocena.reports.period import Period, preset_period
-from wagtail_ocena.reports.spreadsheet import write_xlsx
+from wagtail_ocena.reports.spreadsheet import DEPARTMENTS_LEFT_OUT, NONE_LISTED, write_xlsx
 
 from .conftest import logged_in, record_response
 
@@ -163,7 +164,7 @@ def test_months_of_one_departments_report_are_cells(survey, office, settings):
 
 
 def test_filters_narrow_every_figure(march, settings):
-    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 2  # paper has 2
     site = march.get_site()
     paper = build_report(site, MARCH, ReportFilters(channel=Channel.PAPER))
     taxes = build_report(site, MARCH, ReportFilters(department=site_departments(site)[1]))
@@ -192,7 +193,9 @@ def test_one_department_below_the_minimum_shows_no_results(march, settings):
     sheets = openpyxl.load_workbook(workbook, read_only=True)
     summary = {row[0]: (row + (None,))[1] for row in sheets["Podsumowanie"].values}
     assert summary["Ankiety"] is None and summary["papierowa"] is None
-    assert len(list(sheets["Odpowiedzi"].values)) == 1  # the header alone
+    header, blank, note = sheets["Odpowiedzi"].values  # the header, and the note below
+    assert header[0] == "Data" and set(blank) == {None}
+    assert note[0] == NONE_LISTED % {"minimum": 5}
     assert len(list(sheets["Uwagi"].values)) == 1
     pdf_text = " ".join(
         page.extract_text() for page in pypdf.PdfReader(io.BytesIO(render_report_pdf(report))).pages
@@ -226,6 +229,11 @@ def test_one_departments_previous_period_below_the_minimum_is_not_compared(march
     assert report.previous_period == previous and report.previous_responses == 2
     assert question(report, "czas-oczekiwania").previous is None
     assert report.previous_overall is None
+    # Nor is the office's, below the minimum as a whole.
+    office_wide = build_report(site, MARCH)
+    assert office_wide.previous_responses == 2
+    assert question(office_wide, "czas-oczekiwania").previous is None
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 2
     office_wide = build_report(site, MARCH)
     assert question(office_wide, "czas-oczekiwania").previous.n == 2
 
@@ -266,7 +274,8 @@ def test_previous_period_comparison_marks_significant_changes(survey, office):
     assert report.lowest_areas[0].key in {"czas-oczekiwania", "ogolna-ocena"}
 
 
-def test_questions_are_matched_across_versions_by_key(survey, office):
+def test_questions_are_matched_across_versions_by_key(survey, office, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
     first = survey.current_version
     record_response(
         survey,
@@ -324,7 +333,10 @@ def test_period_presets():
     )
 
 
-def test_the_report_shows_the_newest_comments_within_the_limit(survey, office, monkeypatch):
+def test_the_report_shows_the_newest_comments_within_the_limit(
+    survey, office, monkeypatch, settings
+):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
     monkeypatch.setattr("wagtail_ocena.reports.comments.COMMENT_LIMIT", 2)
     for day, channel in ((5, Channel.ELECTRONIC), (12, Channel.ELECTRONIC), (25, Channel.PAPER)):
         answer(survey, day, channel, uwagi=f"Uwaga z dnia {day}.")
@@ -360,7 +372,8 @@ def test_the_previous_period(period, previous):
     assert parse(period).previous() == parse(previous)
 
 
-def test_the_trend_keeps_months_without_responses(survey, office):
+def test_the_trend_keeps_months_without_responses(survey, office, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
     for day in (datetime.date(2026, 1, 10), datetime.date(2026, 3, 10)):
         record_response(survey, {"czas-oczekiwania": "4"}, submitted_on=day)
 
@@ -437,7 +450,8 @@ def test_a_withheld_department_report_in_the_admin(clerk_client, march, site):
     assert "3,75 [" not in html
 
 
-def test_comments_are_escaped_and_can_be_left_out(clerk_client, survey, site, office):
+def test_comments_are_escaped_and_can_be_left_out(clerk_client, survey, site, office, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
     nasty = '<script>alert("x")</script> ' + "a" * 300 + ' =HYPERLINK("http://evil.example")'
     record_response(survey, {"uwagi": nasty}, submitted_on=datetime.date(2026, 3, 5))
 
@@ -581,6 +595,7 @@ def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
         "Obszary do poprawy",
         "Uwagi",
         "Metodologia",
+        gettext("Explanations"),
         "Odpowiedzi",
     ]
 
@@ -602,14 +617,15 @@ def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
     assert "Zamałomiejsca" in comments
     assert "'=HYPERLINK(1)" in comments
     raw = list(workbook["Odpowiedzi"].iter_rows(values_only=True))
-    assert len(raw) == 1 + 14
-    # Taxes (3) is below 5 and USC (5) hides with it; no raw row names either of them.
-    departments = [row[2] for row in raw[1:]]
-    assert departments.count("Inne") == 6
-    assert departments.count("ukryty (ochrona anonimowości)") == 8
+    # Taxes (3) is below 5 and USC (5) hides with it: their 8 rows are left out, and a note
+    # below the others says so.
+    assert len(raw) == 1 + 6 + 2
+    assert [row[2] for row in raw[1:7]] == ["Inne"] * 6
+    assert raw[8][0] == DEPARTMENTS_LEFT_OUT % {"count": 8, "minimum": 5}
 
 
-def test_csv_export_of_raw_responses(clerk_client, march, site, survey, archive):
+def test_csv_export_of_raw_responses(clerk_client, march, site, survey, archive, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3  # USC and taxes have 3 each: none hidden
     record_response(survey, {"uwagi": "@SUM(A1)"}, submitted_on=datetime.date(2026, 3, 6))
 
     requested = archive(clerk_client, site, "csv")
@@ -879,7 +895,8 @@ def test_text_only_changes_need_no_report(admin_client, march):
     assert not GeneratedReport.objects.exists()
 
 
-def test_comments_are_harmless_in_the_pdf(survey, office):
+def test_comments_are_harmless_in_the_pdf(survey, office, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
 
     record_response(
         survey,
@@ -1087,7 +1104,8 @@ def test_comments_of_one_day_do_not_show_the_order_they_came_in(survey, office):
     assert [c.text for c in report.comments] == [f"Uwaga {n}" for n in by_random_id]
 
 
-def test_the_version_filter_keeps_one_versions_responses(march):
+def test_the_version_filter_keeps_one_versions_responses(march, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 2  # the second version has 2
     first = march.current_version
     changed_questions_revision(march).publish()
     survey = SurveyPage.objects.get(pk=march.pk)

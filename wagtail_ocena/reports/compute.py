@@ -8,6 +8,7 @@ PDF they are grouped by text in the database and at most ``COMMENT_GROUP_LIMIT``
 """
 
 from collections import defaultdict
+from dataclasses import replace
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -104,15 +105,15 @@ def build_report(site, period, filters=None, user=None, now=None, group_comments
     report.previous_responses = sum(previous_responses.values())
     for (_month, channel, _department, _version), total in responses.items():
         report.by_channel[channel] = report.by_channel.get(channel, 0) + total
-    # One department's report is a department cell: below the minimum it shows no figures,
-    # and a previous period below the minimum is not compared with.
-    if filters.department and 0 < report.responses < minimum:
+    # Below the minimum a report shows no figures (all its cells would be hidden, and its
+    # total would give them away), and a previous period below it is not compared with.
+    if 0 < report.responses < minimum:
         report.withheld = True
         return report
     answers = sums.answer_sums(site, period, filters)
     previous_answers = (
         {}
-        if filters.department and report.previous_responses < minimum
+        if report.previous_responses < minimum
         else sums.answer_sums(site, report.previous_period, filters)
     )
     version_ids = {key[3] for key in responses}
@@ -232,6 +233,15 @@ def _comments(report, site, period, filters):
             site, period, filters
         )
     ]
+    hidden = report.hidden_months
+    if hidden:
+        # A hidden month's comments go without their month, last and by text, so that
+        # neither their dates nor their place among the others tells the month.
+        shown = [c for c in report.comments if c.month not in hidden]
+        report.comments = shown + sorted(
+            (replace(c, month=None) for c in report.comments if c.month in hidden),
+            key=lambda c: c.text,
+        )
 
 
 def _comment_groups(site, period, filters):

@@ -3,7 +3,9 @@
 Both stream the raw responses from the database, one response per row, so memory stays
 flat however many there are. Text that a spreadsheet would run as a formula (starting with
 =, +, -, @, tab or carriage return) is prefixed with an apostrophe, and control characters,
-which XLSX cannot hold, are dropped.
+which XLSX cannot hold, are dropped (``sheets.neutralise``). The workbook's sheets are
+declared below as ``sheets.Table``s, a column each line. The raw rows leave out the cells the
+report hides (``hidden_cells``) and say so (``left_out_note``); see docs/reports.md.
 """
 
 import contextlib
@@ -12,14 +14,16 @@ import datetime
 import json
 import queue
 import threading
+from dataclasses import dataclass
 
 import xlsxwriter
 from django.db import connections
-from django.db.models import Aggregate, Func, OuterRef, Subquery, TextField, Value
+from django.db.models import Aggregate, Func, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .. import questions as question_kinds
 from ..choices import Channel
@@ -30,21 +34,30 @@ from ..models import (
     SurveyQuestion,
     SurveyVersion,
 )
+from ..models.counts import NO_DEPARTMENT
 from ..names import version_code
-from ..text import strip_control_characters
 from .comments import comments_queryset, responses_in
+from .sheets import (
+    COUNT,
+    DATE,
+    LONG_TEXT,
+    MEAN,
+    MEAN_CHANGE,
+    MOMENT,
+    MONTH,
+    PERCENT,
+    POINTS_CHANGE,
+    QUESTION_TEXT,
+    ROUND_PERCENT,
+    Column,
+    Sheets,
+    Style,
+    Table,
+    neutralise,
+)
 from .statistics import SCALE
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 RAW_CHUNK = 5000
-
-
-def neutralise(value):
-    """A cell value that no spreadsheet will evaluate as a formula."""
-    if not isinstance(value, str):
-        return value
-    value = strip_control_characters(value)  # first: "\x01=…" must not become a formula
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _raw_questions(report):
@@ -135,9 +148,12 @@ def _responses(report):
     fields = ("question_id", "rating", "not_applicable", "option_id", "department_id")
     textless = Answer.objects.filter(text="")
     with_text = Answer.objects.exclude(text="")  # the partial index of comments
+    responses = responses_in(report.office.site, report.period, report.filters)
+    hidden = hidden_cells(report)
+    if hidden:
+        responses = responses.exclude(hidden)
     return (
-        responses_in(report.office.site, report.period, report.filters)
-        .order_by("submitted_on", "pk")
+        responses.order_by("submitted_on", "pk")
         .values_list("submitted_on", "channel", "department_id", "version_id")
         .annotate(
             tokens=_per_response(textless, _Joined(Cast(_JSONArray(*fields), TextField()))),
@@ -165,13 +181,11 @@ class _Labels:
     questionnaire version met its code, its questions (their column and kind) and options."""
 
     def __init__(self, report, columns):
-        hidden = report.hidden_departments
-        hidden_label = _("hidden (anonymity)")
         self.department_names = {}
         self.response_departments = {None: ""}
         for pk, name in Department.objects.for_site(report.office.site).values_list("pk", "name"):
             self.department_names[pk] = name
-            self.response_departments[pk] = neutralise(hidden_label if pk in hidden else name)
+            self.response_departments[pk] = neutralise(name)
         self.channels = {value: neutralise(str(label)) for value, label in Channel.choices}
         self.columns = {key: index for index, (key, _text) in enumerate(columns)}
         self.width = len(columns)
@@ -321,7 +335,8 @@ def raw_rows(report):
 
     Responses in the order of their dates, and within a day of their (random) ids; every
     value neutralised already. A response none of whose answers is read (its only answer a
-    comment, in an export without comments) has no row.
+    comment, in an export without comments) has no row, nor has one of a cell the report
+    hides (``hidden_cells``; ``left_out_note`` says how many), nor any of a withheld report.
     """
     columns = _raw_questions(report)
     header = [_("Date"), _("Channel"), _("Department"), _("Questionnaire version")]
@@ -401,192 +416,504 @@ WORKBOOK_OPTIONS = {
     "constant_memory": True,
     "strings_to_formulas": False,
     "strings_to_urls": False,
-    "default_date_format": "yyyy-mm-dd",
+    "default_date_format": DATE.num_format,
     "allow_zip64": True,
 }
 
 
-class Sheets:
-    """Adds sheets to an XlsxWriter workbook: a bold header, then the rows."""
-
-    def __init__(self, workbook):
-        self.workbook = workbook
-        self.bold = workbook.add_format({"bold": True})
-        # Dates take the workbook's default format; a date and time, openpyxl's.
-        self.moment = workbook.add_format({"num_format": "yyyy-mm-dd h:mm:ss"})
-
-    def add(self, title, header, rows, neutralised=False):
-        """``rows`` are lists of cell values; ``neutralised``: as ``raw_rows`` gives them,
-        written as they are (the fast way, for the long sheet)."""
-        worksheet = self.workbook.add_worksheet(title[:31])
-        worksheet.write_row(0, 0, [neutralise(value) for value in header], self.bold)
-        write, write_row, moment = worksheet.write, worksheet.write_row, self.moment
-        for number, row in enumerate(rows, 1):
-            if neutralised:
-                write_row(number, 0, row)
-                continue
-            for column, value in enumerate(row):
-                cell_format = moment if isinstance(value, datetime.datetime) else None
-                write(number, column, neutralise(value), cell_format)
-        return worksheet
-
-
 def write_xlsx(report, output):
     """Write the report as an XLSX workbook to the binary file ``output``: a summary, a
-    sheet per section of the report, the comments and the raw responses."""
+    sheet per section of the report, the comments, the methodology, the explanations of
+    every sheet's columns and the raw responses."""
     with xlsxwriter.Workbook(output, WORKBOOK_OPTIONS) as workbook:
-        _write_sheets(report, Sheets(workbook).add)
+        sheets = Sheets(workbook)
+        _write_sheets(report, sheets)
+        raw_sheet(sheets, report, explain_first=True)
 
 
-def _write_sheets(report, sheet):
+def raw_sheet(sheets, report, explain_first=False):
+    """The sheet of raw responses, streamed from the database (with ``explain_first``, the
+    explanations sheet before it, which explains it too)."""
+    rows = raw_rows(report)
+    header = next(rows)
+    if explain_first:
+        sheets.explain(_("Responses"), RAW_HELP, RAW_COLUMNS)
+        sheets.explanations()
+    return sheets.stream(_("Responses"), header, rows, note=left_out_note(report))
+
+
+def _summary(report):
     overall, previous = report.overall, report.previous_overall
     overall_interval = (overall and overall.confidence_interval) or (None, None)
     author = report.generated_by
-    summary = [
-        [_("Office"), report.office.name],
-        [_("Address"), " ".join(report.office.address.split()) or "–"],
-        [_("Period"), str(report.period)],
-        [_("Compared with"), str(report.previous_period)],
-        [_("Filters"), ", ".join(str(part) for part in report.filters.describe()) or "–"],
-        [_("Questionnaire versions"), ", ".join(v.code for v in report.versions) or "–"],
-        [_("Legal basis"), str(report.legal_basis)],
-        [_("Generated"), timezone.localtime(report.generated_at).replace(tzinfo=None)],
-        [_("Generated by"), (author.get_full_name() or author.get_username()) if author else "–"],
-        # A withheld report states no exact small numbers, as its HTML does not.
-        [_("Questionnaires"), None if report.withheld else report.responses],
-        [
+    left_out = _left_out(report)
+    item = SummaryItem
+    items = [
+        item(_("Office"), report.office.name),
+        item(_("Address"), " ".join(report.office.address.split()) or "–"),
+        item(_("Period"), str(report.period)),
+        item(_("Compared with"), str(report.previous_period)),
+        item(_("Filters"), ", ".join(str(part) for part in report.filters.describe()) or "–"),
+        item(_("Questionnaire versions"), ", ".join(v.code for v in report.versions) or "–"),
+        item(_("Legal basis"), str(report.legal_basis)),
+        item(_("Generated"), timezone.localtime(report.generated_at).replace(tzinfo=None), MOMENT),
+        item(
+            _("Generated by"), (author.get_full_name() or author.get_username()) if author else "–"
+        ),
+        # One department's withheld report states no exact small numbers, as its HTML does not.
+        item(_("Questionnaires"), None if _count_hidden(report) else report.responses, COUNT),
+        item(
             _("electronic"),
-            None if report.withheld else report.by_channel.get(Channel.ELECTRONIC, 0),
-        ],
-        [_("paper"), None if report.withheld else report.by_channel.get(Channel.PAPER, 0)],
-        [
+            None if _count_hidden(report) else report.by_channel.get(Channel.ELECTRONIC, 0),
+            COUNT,
+        ),
+        item(
+            _("paper"),
+            None if _count_hidden(report) else report.by_channel.get(Channel.PAPER, 0),
+            COUNT,
+        ),
+        item(
             _("Questionnaires in the previous period"),
             None if report.previous_hidden else report.previous_responses,
-        ],
-        [_("Overall satisfaction index (%)"), _round(overall and overall.satisfaction_index)],
-        [_("Previous index (%)"), _round(previous and previous.satisfaction_index)],
-        [_("Change of the index (pp)"), _round(report.overall_index_change)],
-        [_("Mean rating"), _round(overall and overall.mean, 3)],
-        [_("95% CI from"), _round(overall_interval[0], 3)],
-        [_("95% CI to"), _round(overall_interval[1], 3)],
+            COUNT,
+        ),
+        item(_("Overall satisfaction index (%)"), overall and overall.satisfaction_index, PERCENT),
+        item(_("Previous index (%)"), previous and previous.satisfaction_index, PERCENT),
+        item(_("Change of the index (pp)"), report.overall_index_change, POINTS_CHANGE),
+        item(_("Mean rating"), overall and overall.mean, MEAN),
+        item(_("95% CI from"), overall_interval[0], MEAN),
+        item(_("95% CI to"), overall_interval[1], MEAN),
     ]
+    if left_out:
+        items.append(item(_("Responses not listed (anonymity)"), left_out, COUNT))
     if report.withheld:
-        summary.append([_("Results"), str(report.withheld_note)])
-    sheet(_("Summary"), [_("Item"), _("Value")], summary)
-    sheet(
-        _("Months"),
-        [_("Month"), _("electronic"), _("paper"), _("total"), _("Satisfaction index (%)")],
-        (
-            [m.month, m.electronic, m.paper, m.total, _round(m.satisfaction_index)]
-            for m in report.months
-        ),
-    )
-    sheet(
-        _("Rated areas"),
-        [
-            _("Key"),
-            _("Area"),
-            *(str(value) for value in SCALE),
-            *(f"{value} (%)" for value in SCALE),
-            _("Not applicable"),
-            _("Answers"),
-            _("Mean"),
-            _("95% CI from"),
-            _("95% CI to"),
-            _("Satisfaction index (%)"),
-            _("Previous index (%)"),
-            _("Change of the index (pp)"),
-            _("Previous mean"),
-            _("Change of the mean"),
-            _("Significant change of the mean"),
-        ],
-        (_area_row(q) for q in report.rating_questions),
-    )
-    option_header = [_("Key"), _("Question"), _("Answer"), _("Count"), _("Share (%)")]
-    sheet(_("Other questions"), option_header, _option_rows(report.choice_questions))
-    sheet(_("Respondent profile"), option_header, _option_rows(report.profile))
-    sheet(
-        _("Departments"),
-        [_("Department"), _("Questionnaires"), _("Mean"), _("Satisfaction index (%)")],
-        (
-            # Hidden for anonymity: not even the number of questionnaires.
-            [row.name, None, None, None]
-            if row.hidden
-            else [
-                row.name,
-                row.responses,
-                _round(row.rating.mean, 3),
-                _round(row.rating.satisfaction_index),
-            ]
-            for row in report.departments
-        ),
-    )
-    sheet(
-        _("Areas for improvement"),
-        [_("Ranking"), _("Place"), _("Key"), _("Area"), _("Satisfaction index (%)"), _("Change (pp)")],
-        [
-            *(
-                [_("Lowest satisfaction index"), place, q.key, q.text,
-                 _round(q.rating.satisfaction_index), _round(q.index_change)]
-                for place, q in enumerate(report.lowest_areas, 1)
+        items.append(item(_("Results"), str(report.withheld_note)))
+    return items
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    label: str
+    value: object
+    style: Style = LONG_TEXT
+
+
+def _count_hidden(report):
+    return report.withheld and bool(report.filters.department)
+
+
+def _interval(stats, bound):
+    interval = stats and stats.confidence_interval
+    return interval[bound] if interval else None
+
+
+def _share(value):
+    return lambda q: q.rating.share(value)
+
+
+def _count(value):
+    return lambda q: q.rating.counts.get(value, 0)
+
+
+KEY_HELP = _lazy("The question's key: the same question in every questionnaire version.")
+QUESTION_HELP = _lazy("The question, in the words of the newest version that asks it.")
+INDEX_HELP = _lazy("Share of positive answers (4 or 5) among the answers on the scale.")
+
+# Each sheet as a Table: adding a column (say an interval's bound beside its figure) is one
+# Column. Headers and explanations are lazy: translated when the workbook is written.
+SUMMARY = Table(
+    _lazy("Summary"),
+    (
+        Column(_lazy("Item"), lambda item: item.label, help=_lazy("What the row states.")),
+        Column(
+            _lazy("Value"),
+            lambda item: item.value,
+            LONG_TEXT,
+            help=_lazy(
+                "Its value: numbers exact, shown rounded as in the PDF; indices and shares in "
+                "per cent, changes in percentage points, means on the scale 1–5."
             ),
-            *(
-                [_("Largest decline since the previous period"), place, q.key, q.text,
-                 _round(q.rating.satisfaction_index), _round(q.index_change)]
-                for place, q in enumerate(report.declined_areas, 1)
+            style_of=lambda item: item.style,
+        ),
+    ),
+    help=_lazy("The office, the period and filters, and the report's main figures."),
+)
+MONTHS = Table(
+    _lazy("Months"),
+    (
+        Column(_lazy("Month"), lambda m: m.month, MONTH, _lazy("The calendar month.")),
+        Column(
+            _lazy("electronic"),
+            lambda m: m.electronic,
+            COUNT,
+            _lazy("Questionnaires completed on the website."),
+        ),
+        Column(
+            _lazy("paper"),
+            lambda m: m.paper,
+            COUNT,
+            _lazy("Paper questionnaires typed in, by the date they were completed."),
+        ),
+        Column(_lazy("total"), lambda m: m.total, COUNT, _lazy("Questionnaires in all.")),
+        Column(
+            _lazy("Satisfaction index (%)"),
+            lambda m: m.satisfaction_index,
+            PERCENT,
+            _lazy(
+                "Share of positive answers (4 or 5) among the month's answers on the scale "
+                "of all rated areas. Empty in a month without such answers, and in one "
+                "department's report for a month hidden to protect anonymity."
             ),
+        ),
+    ),
+    help=_lazy("Questionnaires and the satisfaction index month by month."),
+)
+AREAS = Table(
+    _lazy("Rated areas"),
+    (
+        Column(_lazy("Key"), lambda q: q.key, help=KEY_HELP),
+        Column(_lazy("Area"), lambda q: q.text, QUESTION_TEXT, QUESTION_HELP),
+        *(
+            Column(str(value), _count(value), COUNT, _lazy("Answers with this rating."))
+            for value in SCALE
+        ),
+        *(
+            Column(
+                f"{value} (%)",
+                _share(value),
+                ROUND_PERCENT,
+                _lazy("Share of the answers on the scale with this rating, in per cent."),
+            )
+            for value in SCALE
+        ),
+        Column(
+            _lazy("Not applicable"),
+            lambda q: q.rating.not_applicable,
+            COUNT,
+            _lazy("“Not applicable / hard to say” answers, left out of every figure beside."),
+        ),
+        Column(
+            _lazy("Answers"),
+            lambda q: q.rating.n,
+            COUNT,
+            _lazy("Answers on the scale 1–5: what the mean, its interval and the index are of."),
+        ),
+        Column(_lazy("Mean"), lambda q: q.rating.mean, MEAN, _lazy("The mean rating, 1–5.")),
+        Column(
+            _lazy("95% CI from"),
+            lambda q: _interval(q.rating, 0),
+            MEAN,
+            _lazy("The mean's 95 per cent confidence interval, from (see Methodology)."),
+        ),
+        Column(
+            _lazy("95% CI to"),
+            lambda q: _interval(q.rating, 1),
+            MEAN,
+            _lazy("The mean's 95 per cent confidence interval, to."),
+        ),
+        Column(
+            _lazy("Satisfaction index (%)"),
+            lambda q: q.rating.satisfaction_index,
+            PERCENT,
+            INDEX_HELP,
+        ),
+        Column(
+            _lazy("Previous index (%)"),
+            lambda q: q.previous and q.previous.satisfaction_index,
+            PERCENT,
+            _lazy(
+                "The index in the previous period; empty when the area was not asked then, or "
+                "the period had fewer questionnaires than the anonymity minimum."
+            ),
+        ),
+        Column(
+            _lazy("Change of the index (pp)"),
+            lambda q: q.index_change,
+            POINTS_CHANGE,
+            _lazy("The index minus the previous index, in percentage points."),
+        ),
+        Column(
+            _lazy("Previous mean"),
+            lambda q: q.previous and q.previous.mean,
+            MEAN,
+            _lazy("The mean in the previous period."),
+        ),
+        Column(
+            _lazy("Change of the mean"),
+            lambda q: q.mean_change,
+            MEAN_CHANGE,
+            _lazy("The mean minus the previous mean."),
+        ),
+        Column(
+            _lazy("Significant change of the mean"),
+            lambda q: _("yes") if q.significant else _("no"),
+            help=_lazy(
+                "“yes” when the two periods' confidence intervals of the mean do not overlap."
+            ),
+        ),
+    ),
+    help=_lazy("One row per rated area (scale 1 bad – 5 very good), with the previous period."),
+    frozen_columns=2,
+)
+
+
+def _options_table(title, help):
+    return Table(
+        title,
+        (
+            Column(_lazy("Key"), lambda row: row[0].key, help=KEY_HELP),
+            Column(_lazy("Question"), lambda row: row[0].text, QUESTION_TEXT, QUESTION_HELP),
+            Column(_lazy("Answer"), lambda row: row[1].label, help=_lazy("One of its answers.")),
+            Column(
+                _lazy("Count"),
+                lambda row: row[1].count,
+                COUNT,
+                _lazy("How many chose it."),
+            ),
+            Column(
+                _lazy("Share (%)"),
+                lambda row: row[1].share,
+                PERCENT,
+                _lazy(
+                    "Share of the question's answers, in per cent; where several answers may "
+                    "be ticked, of the questionnaires that asked it."
+                ),
+            ),
+        ),
+        help=help,
+    )
+
+
+OTHER_QUESTIONS = _options_table(
+    _lazy("Other questions"), _lazy("The answers to the questions that are not rated areas.")
+)
+PROFILE = _options_table(
+    _lazy("Respondent profile"), _lazy("The answers to the optional questions about respondents.")
+)
+DEPARTMENTS = Table(
+    _lazy("Departments"),
+    (
+        Column(_lazy("Department"), lambda row: row.name, help=_lazy("The department named.")),
+        # Hidden for anonymity: not even the number of questionnaires.
+        Column(
+            _lazy("Questionnaires"),
+            lambda row: None if row.hidden else row.responses,
+            COUNT,
+            _lazy(
+                "Questionnaires naming it. Empty, with the figures beside, for a department "
+                "hidden to protect anonymity (listed last, by name)."
+            ),
+        ),
+        Column(
+            _lazy("Mean"),
+            lambda row: None if row.hidden else row.rating.mean,
+            MEAN,
+            _lazy("The mean of all its rated areas' answers."),
+        ),
+        Column(
+            _lazy("Satisfaction index (%)"),
+            lambda row: None if row.hidden else row.rating.satisfaction_index,
+            PERCENT,
+            _lazy("Share of positive answers (4 or 5) among all its answers on the scale."),
+        ),
+    ),
+    help=_lazy("The figures of each department named in the questionnaires."),
+)
+IMPROVEMENT = Table(
+    _lazy("Areas for improvement"),
+    (
+        Column(_lazy("Ranking"), lambda row: row[0], help=_lazy("Which list the row is on.")),
+        Column(_lazy("Place"), lambda row: row[1], COUNT, _lazy("Its place on that list.")),
+        Column(_lazy("Key"), lambda row: row[2].key, help=KEY_HELP),
+        Column(_lazy("Area"), lambda row: row[2].text, QUESTION_TEXT, QUESTION_HELP),
+        Column(
+            _lazy("Satisfaction index (%)"),
+            lambda row: row[2].rating.satisfaction_index,
+            PERCENT,
+            INDEX_HELP,
+        ),
+        Column(
+            _lazy("Change (pp)"),
+            lambda row: row[2].index_change,
+            POINTS_CHANGE,
+            _lazy("Change of the index since the previous period, in percentage points."),
+        ),
+    ),
+    help=_lazy(
+        "The rated areas with the lowest index, and those whose index fell most since the "
+        "previous period."
+    ),
+)
+COMMENTS = Table(
+    _lazy("Comments"),
+    (
+        Column(
+            _lazy("Month"),
+            lambda row: row[0],
+            MONTH,
+            _lazy(
+                "The month of the comment. In one department's report, a month hidden to "
+                "protect anonymity is not named: its comments come last, by text."
+            ),
+        ),
+        Column(_lazy("Question"), lambda row: row[1], QUESTION_TEXT, QUESTION_HELP),
+        Column(
+            _lazy("Comment"),
+            lambda row: row[2],
+            LONG_TEXT,
+            _lazy("Every comment of the period, newest first, as written (or as redacted)."),
+        ),
+    ),
+    help=_lazy("The answers to open questions."),
+)
+METHODOLOGY = Table(
+    _lazy("Methodology"),
+    (
+        Column(
+            _lazy("Methodology"),
+            lambda text: text,
+            Style(wrap=True, max_width=100),
+            _lazy("One paragraph each."),
+        ),
+    ),
+    help=_lazy("How the figures are computed, and what is hidden to protect anonymity."),
+)
+RAW_HELP = _lazy(
+    "One row per questionnaire, in the order of their dates (within a day in no meaningful "
+    "order). Responses of cells the report hides are not listed; the note below the rows "
+    "says how many."
+)
+RAW_COLUMNS = [
+    (_lazy("Date"), _lazy("The day the questionnaire was completed.")),
+    (_lazy("Channel"), _lazy("Electronic (the website) or paper.")),
+    (_lazy("Department"), _lazy("The department named in the questionnaire, if any.")),
+    (
+        _lazy("Questionnaire version"),
+        _lazy("The version of the questions answered (their code)."),
+    ),
+    (
+        _lazy("(one column per question)"),
+        _lazy(
+            "The answer: a rating 1–5 or “n/a”, the option chosen (several joined by “; ”), "
+            "or the text of a comment."
+        ),
+    ),
+]
+
+# Shown for the rows the raw sheet and the CSV leave out.
+DEPARTMENTS_LEFT_OUT = _lazy(
+    "Responses not listed, to protect respondents' anonymity: %(count)s, those of the "
+    "departments whose figures the report hides (fewer than %(minimum)s responses, or hidden "
+    "with such a department)."
+)
+MONTHS_LEFT_OUT = _lazy(
+    "Responses not listed, to protect respondents' anonymity: %(count)s, those of the months "
+    "whose figures the report hides (fewer than %(minimum)s responses, or hidden with such "
+    "a month)."
+)
+NONE_LISTED = _lazy(
+    "No responses are listed: the report covers fewer than %(minimum)s, and to protect "
+    "respondents' anonymity it shows no figures."
+)
+
+
+def _left_out(report):
+    """How many responses the raw rows leave out (those of hidden cells)."""
+    if report.withheld:
+        return 0
+    if report.hidden_months:
+        return sum(m.total for m in report.months if m.month in report.hidden_months)
+    return sum(row.responses for row in report.departments if row.hidden)
+
+
+def left_out_note(report):
+    """Why the raw rows leave responses out, and how many; None if they leave none out."""
+    if report.withheld:
+        return str(NONE_LISTED) % {"minimum": report.minimum_group}
+    count = _left_out(report)
+    if not count:
+        return None
+    note = MONTHS_LEFT_OUT if report.hidden_months else DEPARTMENTS_LEFT_OUT
+    return str(note) % {"count": count, "minimum": report.minimum_group}
+
+
+def _write_sheets(report, sheets):
+    table = sheets.table
+    table(SUMMARY, _summary(report))
+    table(MONTHS, report.months)
+    table(AREAS, report.rating_questions)
+    table(OTHER_QUESTIONS, _option_rows(report.choice_questions))
+    table(PROFILE, _option_rows(report.profile))
+    table(DEPARTMENTS, report.departments)
+    lowest, declined = (
+        _("Lowest satisfaction index"),
+        _("Largest decline since the previous period"),
+    )
+    table(
+        IMPROVEMENT,
+        [
+            *((lowest, place, q) for place, q in enumerate(report.lowest_areas, 1)),
+            *((declined, place, q) for place, q in enumerate(report.declined_areas, 1)),
         ],
-    )  # fmt: skip
+    )
     if report.filters.include_comments:
-        sheet(_("Comments"), [_("Month"), _("Question"), _("Comment")], _all_comments(report))
-    sheet(_("Methodology"), [_("Methodology")], ([str(text)] for text in report.methodology))
-    rows = raw_rows(report)
-    sheet(_("Responses"), next(rows), rows, neutralised=True)
+        table(COMMENTS, _all_comments(report))
+    methodology = [str(text) for text in report.methodology]
+    note = left_out_note(report)
+    if note:
+        methodology.append(note)
+    table(METHODOLOGY, methodology)
 
 
 def _option_rows(questions):
-    return (
-        [q.key, q.text, option.label, option.count, _round(option.share)]
-        for q in questions
-        for option in q.options
-    )
+    return ((q, option) for q in questions for option in q.options)
 
 
-def _round(value, digits=1):
-    return None if value is None else round(value, digits)
+def _month_end(month):
+    return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
 
 
-def _area_row(question):
-    stats, previous = question.rating, question.previous
-    interval = stats.confidence_interval or (None, None)
-    return [
-        question.key,
-        question.text,
-        *(stats.counts.get(value, 0) for value in SCALE),
-        *(_round(stats.share(value)) for value in SCALE),
-        stats.not_applicable,
-        stats.n,
-        _round(stats.mean, 3),
-        _round(interval[0], 3),
-        _round(interval[1], 3),
-        _round(stats.satisfaction_index),
-        _round(previous and previous.satisfaction_index),
-        _round(question.index_change),
-        _round(previous and previous.mean, 3),
-        _round(question.mean_change, 3),
-        _("yes") if question.significant else _("no"),
-    ]
+def _in_months(months, prefix=""):
+    hidden = Q()
+    for month in sorted(months):
+        hidden |= Q(**{f"{prefix}submitted_on__range": (month, _month_end(month))})
+    return hidden
+
+
+def hidden_cells(report):
+    """A ``Q`` of the responses of the cells ``report`` hides (departments, or one
+    department's months), or None: their raw rows are left out."""
+    hidden = _in_months(report.hidden_months)
+    departments = report.hidden_departments
+    if NO_DEPARTMENT in departments:
+        hidden |= Q(department__isnull=True)
+    if departments - {NO_DEPARTMENT}:
+        hidden |= Q(department__in=sorted(departments - {NO_DEPARTMENT}))
+    return hidden or None
 
 
 def _all_comments(report):
+    """(month, question, text) of every comment, newest first; in one department's report,
+    those of hidden months last, by text, without their month."""
     if report.withheld:
         return
-    for day, question, text in (
-        comments_queryset(report.office.site, report.period, report.filters)
-        .values_list("response__submitted_on", "question__text", "text")
-        .iterator(chunk_size=RAW_CHUNK)
-    ):
+    comments = comments_queryset(report.office.site, report.period, report.filters)
+    # No department column: a hidden department's comments are listed among all the others.
+    hidden = _in_months(report.hidden_months, prefix="response__")
+    shown = comments.exclude(hidden) if hidden else comments
+    for day, question, text in shown.values_list(
+        "response__submitted_on", "question__text", "text"
+    ).iterator(chunk_size=RAW_CHUNK):
         yield [day.replace(day=1), question, text]
+    if report.hidden_months:
+        label = _("hidden (anonymity)")
+        for question, text in (
+            comments.filter(hidden)
+            .order_by("text", "question__position")
+            .values_list("question__text", "text")
+            .iterator(chunk_size=RAW_CHUNK)
+        ):
+            yield [label, question, text]
 
 
 class _Echo:
@@ -595,7 +922,11 @@ class _Echo:
 
 
 def csv_rows(report):
-    """The raw responses as CSV lines (semicolon-separated, as Polish spreadsheets expect)."""
+    """The raw responses as CSV lines (semicolon-separated, as Polish spreadsheets expect).
+
+    If responses are left out (``left_out_note``), a blank line and the note, one field,
+    follow the last response, as on the XLSX's sheet.
+    """
     writer = csv.writer(_Echo(), delimiter=";")
     yield "\ufeff"  # so that spreadsheets read the file as UTF-8
     rows = raw_rows(report)  # neutralised already
@@ -603,3 +934,7 @@ def csv_rows(report):
     for row in rows:
         row[0] = row[0].isoformat()
         yield writer.writerow(row)
+    note = left_out_note(report)
+    if note:
+        yield writer.writerow([])
+        yield writer.writerow([neutralise(note)])

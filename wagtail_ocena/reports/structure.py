@@ -40,6 +40,13 @@ WITHHELD_NOTE = _(
     "The department has fewer than %(minimum)s responses in this period; to protect "
     "respondents' anonymity its results are not shown."
 )
+# A report of the whole office (or filtered otherwise than by department) below the minimum:
+# its number says nothing about a department, so it is shown; nothing else is.
+SMALL_REPORT_NOTE = _(
+    "Fewer than %(minimum)s questionnaires were completed in this period (with these "
+    "filters); to protect respondents' anonymity the report shows only their number: "
+    "%(count)s."
+)
 ANONYMITY_NOTE = _(
     "To protect respondents' anonymity, figures of a department with fewer than "
     "%(minimum)s responses in the period are not shown, nor those of the smallest other "
@@ -148,7 +155,8 @@ class Report:
     generated_at: object
     generated_by: object
     minimum_group: int
-    # True when one department's report would show fewer than ``minimum_group`` responses.
+    # True when the report would show fewer than ``minimum_group`` responses: it shows their
+    # number (not even that in one department's report) and nothing else.
     withheld: bool = False
     versions: list = field(default_factory=list)
     responses: int = 0
@@ -221,7 +229,14 @@ class Report:
         return {row.key for row in self.departments if row.hidden}
 
     @property
+    def hidden_months(self):
+        """The months whose figures one department's report hides (first days)."""
+        return {m.month for m in self.months if m.rating is None and m.total}
+
+    @property
     def withheld_note(self):
+        if not self.filters.department:
+            return SMALL_REPORT_NOTE % {"minimum": self.minimum_group, "count": self.responses}
         return WITHHELD_NOTE % {"minimum": self.minimum_group}
 
     @property
