@@ -23,7 +23,7 @@ from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .. import questions as question_kinds
 from ..choices import Channel
@@ -515,66 +515,72 @@ def _count(value):
     return lambda q: q.rating.counts.get(value, 0)
 
 
-KEY_HELP = _lazy("The question's key: the same question in every questionnaire version.")
-QUESTION_HELP = _lazy("The question, in the words of the newest version that asks it.")
-INDEX_HELP = _lazy("Share of positive answers (4 or 5) among the answers on the scale.")
+KEY_HELP = gettext_lazy("The question's key: the same question in every questionnaire version.")
+QUESTION_HELP = gettext_lazy("The question, in the words of the newest version that asks it.")
+INDEX_HELP = gettext_lazy("Share of positive answers (4 or 5) among the answers on the scale.")
 
 # Each sheet as a Table: adding a column (say an interval's bound beside its figure) is one
 # Column. Headers and explanations are lazy: translated when the workbook is written.
 SUMMARY = Table(
-    _lazy("Summary"),
+    gettext_lazy("Summary"),
     (
-        Column(_lazy("Item"), lambda item: item.label, help=_lazy("What the row states.")),
         Column(
-            _lazy("Value"),
+            gettext_lazy("Item"), lambda item: item.label, help=gettext_lazy("What the row states.")
+        ),
+        Column(
+            gettext_lazy("Value"),
             lambda item: item.value,
             LONG_TEXT,
-            help=_lazy(
+            help=gettext_lazy(
                 "Its value: numbers exact, shown rounded as in the PDF; indices and shares in "
                 "per cent, changes in percentage points, means on the scale 1–5."
             ),
             style_of=lambda item: item.style,
         ),
     ),
-    help=_lazy("The office, the period and filters, and the report's main figures."),
+    help=gettext_lazy("The office, the period and filters, and the report's main figures."),
 )
 MONTHS = Table(
-    _lazy("Months"),
+    gettext_lazy("Months"),
     (
-        Column(_lazy("Month"), lambda m: m.month, MONTH, _lazy("The calendar month.")),
         Column(
-            _lazy("electronic"),
+            gettext_lazy("Month"), lambda m: m.month, MONTH, gettext_lazy("The calendar month.")
+        ),
+        Column(
+            gettext_lazy("electronic"),
             lambda m: m.electronic,
             COUNT,
-            _lazy("Questionnaires completed on the website."),
+            gettext_lazy("Questionnaires completed on the website."),
         ),
         Column(
-            _lazy("paper"),
+            gettext_lazy("paper"),
             lambda m: m.paper,
             COUNT,
-            _lazy("Paper questionnaires typed in, by the date they were completed."),
+            gettext_lazy("Paper questionnaires typed in, by the date they were completed."),
         ),
-        Column(_lazy("total"), lambda m: m.total, COUNT, _lazy("Questionnaires in all.")),
         Column(
-            _lazy("Satisfaction index (%)"),
+            gettext_lazy("total"), lambda m: m.total, COUNT, gettext_lazy("Questionnaires in all.")
+        ),
+        Column(
+            gettext_lazy("Satisfaction index (%)"),
             lambda m: m.satisfaction_index,
             PERCENT,
-            _lazy(
+            gettext_lazy(
                 "Share of positive answers (4 or 5) among the month's answers on the scale "
                 "of all rated areas. Empty in a month without such answers, and in one "
                 "department's report for a month hidden to protect anonymity."
             ),
         ),
     ),
-    help=_lazy("Questionnaires and the satisfaction index month by month."),
+    help=gettext_lazy("Questionnaires and the satisfaction index month by month."),
 )
 AREAS = Table(
-    _lazy("Rated areas"),
+    gettext_lazy("Rated areas"),
     (
-        Column(_lazy("Key"), lambda q: q.key, help=KEY_HELP),
-        Column(_lazy("Area"), lambda q: q.text, QUESTION_TEXT, QUESTION_HELP),
+        Column(gettext_lazy("Key"), lambda q: q.key, help=KEY_HELP),
+        Column(gettext_lazy("Area"), lambda q: q.text, QUESTION_TEXT, QUESTION_HELP),
         *(
-            Column(str(value), _count(value), COUNT, _lazy("Answers with this rating."))
+            Column(str(value), _count(value), COUNT, gettext_lazy("Answers with this rating."))
             for value in SCALE
         ),
         *(
@@ -582,77 +588,88 @@ AREAS = Table(
                 f"{value} (%)",
                 _share(value),
                 ROUND_PERCENT,
-                _lazy("Share of the answers on the scale with this rating, in per cent."),
+                gettext_lazy("Share of the answers on the scale with this rating, in per cent."),
             )
             for value in SCALE
         ),
         Column(
-            _lazy("Not applicable"),
+            gettext_lazy("Not applicable"),
             lambda q: q.rating.not_applicable,
             COUNT,
-            _lazy("“Not applicable / hard to say” answers, left out of every figure beside."),
+            gettext_lazy(
+                "“Not applicable / hard to say” answers, left out of every figure beside."
+            ),
         ),
         Column(
-            _lazy("Answers"),
+            gettext_lazy("Answers"),
             lambda q: q.rating.n,
             COUNT,
-            _lazy("Answers on the scale 1–5: what the mean, its interval and the index are of."),
+            gettext_lazy(
+                "Answers on the scale 1–5: what the mean, its interval and the index are of."
+            ),
         ),
-        Column(_lazy("Mean"), lambda q: q.rating.mean, MEAN, _lazy("The mean rating, 1–5.")),
         Column(
-            _lazy("95% CI from"),
+            gettext_lazy("Mean"),
+            lambda q: q.rating.mean,
+            MEAN,
+            gettext_lazy("The mean rating, 1–5."),
+        ),
+        Column(
+            gettext_lazy("95% CI from"),
             lambda q: _interval(q.rating, 0),
             MEAN,
-            _lazy("The mean's 95 per cent confidence interval, from (see Methodology)."),
+            gettext_lazy("The mean's 95 per cent confidence interval, from (see Methodology)."),
         ),
         Column(
-            _lazy("95% CI to"),
+            gettext_lazy("95% CI to"),
             lambda q: _interval(q.rating, 1),
             MEAN,
-            _lazy("The mean's 95 per cent confidence interval, to."),
+            gettext_lazy("The mean's 95 per cent confidence interval, to."),
         ),
         Column(
-            _lazy("Satisfaction index (%)"),
+            gettext_lazy("Satisfaction index (%)"),
             lambda q: q.rating.satisfaction_index,
             PERCENT,
             INDEX_HELP,
         ),
         Column(
-            _lazy("Previous index (%)"),
+            gettext_lazy("Previous index (%)"),
             lambda q: q.previous and q.previous.satisfaction_index,
             PERCENT,
-            _lazy(
+            gettext_lazy(
                 "The index in the previous period; empty when the area was not asked then, or "
                 "the period had fewer questionnaires than the anonymity minimum."
             ),
         ),
         Column(
-            _lazy("Change of the index (pp)"),
+            gettext_lazy("Change of the index (pp)"),
             lambda q: q.index_change,
             POINTS_CHANGE,
-            _lazy("The index minus the previous index, in percentage points."),
+            gettext_lazy("The index minus the previous index, in percentage points."),
         ),
         Column(
-            _lazy("Previous mean"),
+            gettext_lazy("Previous mean"),
             lambda q: q.previous and q.previous.mean,
             MEAN,
-            _lazy("The mean in the previous period."),
+            gettext_lazy("The mean in the previous period."),
         ),
         Column(
-            _lazy("Change of the mean"),
+            gettext_lazy("Change of the mean"),
             lambda q: q.mean_change,
             MEAN_CHANGE,
-            _lazy("The mean minus the previous mean."),
+            gettext_lazy("The mean minus the previous mean."),
         ),
         Column(
-            _lazy("Significant change of the mean"),
+            gettext_lazy("Significant change of the mean"),
             lambda q: _("yes") if q.significant else _("no"),
-            help=_lazy(
+            help=gettext_lazy(
                 "“yes” when the two periods' confidence intervals of the mean do not overlap."
             ),
         ),
     ),
-    help=_lazy("One row per rated area (scale 1 bad – 5 very good), with the previous period."),
+    help=gettext_lazy(
+        "One row per rated area (scale 1 bad – 5 very good), with the previous period."
+    ),
     frozen_columns=2,
 )
 
@@ -661,20 +678,24 @@ def _options_table(title, help):
     return Table(
         title,
         (
-            Column(_lazy("Key"), lambda row: row[0].key, help=KEY_HELP),
-            Column(_lazy("Question"), lambda row: row[0].text, QUESTION_TEXT, QUESTION_HELP),
-            Column(_lazy("Answer"), lambda row: row[1].label, help=_lazy("One of its answers.")),
+            Column(gettext_lazy("Key"), lambda row: row[0].key, help=KEY_HELP),
+            Column(gettext_lazy("Question"), lambda row: row[0].text, QUESTION_TEXT, QUESTION_HELP),
             Column(
-                _lazy("Count"),
-                lambda row: row[1].count,
-                COUNT,
-                _lazy("How many chose it."),
+                gettext_lazy("Answer"),
+                lambda row: row[1].label,
+                help=gettext_lazy("One of its answers."),
             ),
             Column(
-                _lazy("Share (%)"),
+                gettext_lazy("Count"),
+                lambda row: row[1].count,
+                COUNT,
+                gettext_lazy("How many chose it."),
+            ),
+            Column(
+                gettext_lazy("Share (%)"),
                 lambda row: row[1].share,
                 PERCENT,
-                _lazy(
+                gettext_lazy(
                     "Share of the question's answers, in per cent; where several answers may "
                     "be ticked, of the questionnaires that asked it."
                 ),
@@ -685,115 +706,133 @@ def _options_table(title, help):
 
 
 OTHER_QUESTIONS = _options_table(
-    _lazy("Other questions"), _lazy("The answers to the questions that are not rated areas.")
+    gettext_lazy("Other questions"),
+    gettext_lazy("The answers to the questions that are not rated areas."),
 )
 PROFILE = _options_table(
-    _lazy("Respondent profile"), _lazy("The answers to the optional questions about respondents.")
+    gettext_lazy("Respondent profile"),
+    gettext_lazy("The answers to the optional questions about respondents."),
 )
 DEPARTMENTS = Table(
-    _lazy("Departments"),
+    gettext_lazy("Departments"),
     (
-        Column(_lazy("Department"), lambda row: row.name, help=_lazy("The department named.")),
+        Column(
+            gettext_lazy("Department"),
+            lambda row: row.name,
+            help=gettext_lazy("The department named."),
+        ),
         # Hidden for anonymity: not even the number of questionnaires.
         Column(
-            _lazy("Questionnaires"),
+            gettext_lazy("Questionnaires"),
             lambda row: None if row.hidden else row.responses,
             COUNT,
-            _lazy(
+            gettext_lazy(
                 "Questionnaires naming it. Empty, with the figures beside, for a department "
                 "hidden to protect anonymity (listed last, by name)."
             ),
         ),
         Column(
-            _lazy("Mean"),
+            gettext_lazy("Mean"),
             lambda row: None if row.hidden else row.rating.mean,
             MEAN,
-            _lazy("The mean of all its rated areas' answers."),
+            gettext_lazy("The mean of all its rated areas' answers."),
         ),
         Column(
-            _lazy("Satisfaction index (%)"),
+            gettext_lazy("Satisfaction index (%)"),
             lambda row: None if row.hidden else row.rating.satisfaction_index,
             PERCENT,
-            _lazy("Share of positive answers (4 or 5) among all its answers on the scale."),
+            gettext_lazy("Share of positive answers (4 or 5) among all its answers on the scale."),
         ),
     ),
-    help=_lazy("The figures of each department named in the questionnaires."),
+    help=gettext_lazy("The figures of each department named in the questionnaires."),
 )
 IMPROVEMENT = Table(
-    _lazy("Areas for improvement"),
+    gettext_lazy("Areas for improvement"),
     (
-        Column(_lazy("Ranking"), lambda row: row[0], help=_lazy("Which list the row is on.")),
-        Column(_lazy("Place"), lambda row: row[1], COUNT, _lazy("Its place on that list.")),
-        Column(_lazy("Key"), lambda row: row[2].key, help=KEY_HELP),
-        Column(_lazy("Area"), lambda row: row[2].text, QUESTION_TEXT, QUESTION_HELP),
         Column(
-            _lazy("Satisfaction index (%)"),
+            gettext_lazy("Ranking"),
+            lambda row: row[0],
+            help=gettext_lazy("Which list the row is on."),
+        ),
+        Column(
+            gettext_lazy("Place"),
+            lambda row: row[1],
+            COUNT,
+            gettext_lazy("Its place on that list."),
+        ),
+        Column(gettext_lazy("Key"), lambda row: row[2].key, help=KEY_HELP),
+        Column(gettext_lazy("Area"), lambda row: row[2].text, QUESTION_TEXT, QUESTION_HELP),
+        Column(
+            gettext_lazy("Satisfaction index (%)"),
             lambda row: row[2].rating.satisfaction_index,
             PERCENT,
             INDEX_HELP,
         ),
         Column(
-            _lazy("Change (pp)"),
+            gettext_lazy("Change (pp)"),
             lambda row: row[2].index_change,
             POINTS_CHANGE,
-            _lazy("Change of the index since the previous period, in percentage points."),
+            gettext_lazy("Change of the index since the previous period, in percentage points."),
         ),
     ),
-    help=_lazy(
+    help=gettext_lazy(
         "The rated areas with the lowest index, and those whose index fell most since the "
         "previous period."
     ),
 )
 COMMENTS = Table(
-    _lazy("Comments"),
+    gettext_lazy("Comments"),
     (
         Column(
-            _lazy("Month"),
+            gettext_lazy("Month"),
             lambda row: row[0],
             MONTH,
-            _lazy(
+            gettext_lazy(
                 "The month of the comment. In one department's report, a month hidden to "
                 "protect anonymity is not named: its comments come last, by text."
             ),
         ),
-        Column(_lazy("Question"), lambda row: row[1], QUESTION_TEXT, QUESTION_HELP),
+        Column(gettext_lazy("Question"), lambda row: row[1], QUESTION_TEXT, QUESTION_HELP),
         Column(
-            _lazy("Comment"),
+            gettext_lazy("Comment"),
             lambda row: row[2],
             LONG_TEXT,
-            _lazy("Every comment of the period, newest first, as written (or as redacted)."),
+            gettext_lazy("Every comment of the period, newest first, as written (or as redacted)."),
         ),
     ),
-    help=_lazy("The answers to open questions."),
+    help=gettext_lazy("The answers to open questions."),
 )
 METHODOLOGY = Table(
-    _lazy("Methodology"),
+    gettext_lazy("Methodology"),
     (
         Column(
-            _lazy("Methodology"),
+            gettext_lazy("Methodology"),
             lambda text: text,
             Style(wrap=True, max_width=100),
-            _lazy("One paragraph each."),
+            gettext_lazy("One paragraph each."),
         ),
     ),
-    help=_lazy("How the figures are computed, and what is hidden to protect anonymity."),
+    help=gettext_lazy("How the figures are computed, and what is hidden to protect anonymity."),
 )
-RAW_HELP = _lazy(
+RAW_HELP = gettext_lazy(
     "One row per questionnaire, in the order of their dates (within a day in no meaningful "
     "order). Responses of cells the report hides are not listed; the note below the rows "
     "says how many."
 )
 RAW_COLUMNS = [
-    (_lazy("Date"), _lazy("The day the questionnaire was completed.")),
-    (_lazy("Channel"), _lazy("Electronic (the website) or paper.")),
-    (_lazy("Department"), _lazy("The department named in the questionnaire, if any.")),
+    (gettext_lazy("Date"), gettext_lazy("The day the questionnaire was completed.")),
+    (gettext_lazy("Channel"), gettext_lazy("Electronic (the website) or paper.")),
     (
-        _lazy("Questionnaire version"),
-        _lazy("The version of the questions answered (their code)."),
+        gettext_lazy("Department"),
+        gettext_lazy("The department named in the questionnaire, if any."),
     ),
     (
-        _lazy("(one column per question)"),
-        _lazy(
+        gettext_lazy("Questionnaire version"),
+        gettext_lazy("The version of the questions answered (their code)."),
+    ),
+    (
+        gettext_lazy("(one column per question)"),
+        gettext_lazy(
             "The answer: a rating 1–5 or “n/a”, the option chosen (several joined by “; ”), "
             "or the text of a comment."
         ),
@@ -801,17 +840,17 @@ RAW_COLUMNS = [
 ]
 
 # Shown for the rows the raw sheet and the CSV leave out.
-DEPARTMENTS_LEFT_OUT = _lazy(
+DEPARTMENTS_LEFT_OUT = gettext_lazy(
     "Responses not listed, to protect respondents' anonymity: %(count)s, those of the "
     "departments whose figures the report hides (fewer than %(minimum)s responses, or hidden "
     "with such a department)."
 )
-MONTHS_LEFT_OUT = _lazy(
+MONTHS_LEFT_OUT = gettext_lazy(
     "Responses not listed, to protect respondents' anonymity: %(count)s, those of the months "
     "whose figures the report hides (fewer than %(minimum)s responses, or hidden with such "
     "a month)."
 )
-NONE_LISTED = _lazy(
+NONE_LISTED = gettext_lazy(
     "No responses are listed: the report covers fewer than %(minimum)s, and to protect "
     "respondents' anonymity it shows no figures."
 )
