@@ -147,7 +147,7 @@ def valid_answers(page, version=None, **overrides):
         if question.kind == "department":
             departments = Department.objects.filter(office__site=page.get_site())
             data[question.field_name] = str(departments.first().pk)
-        elif question.kind == "rating":
+        elif question.kind in ("rating", "overall_rating"):
             data[question.field_name] = "4"
         elif question.kind in ("single_choice", "profile"):
             data[question.field_name] = question.choice_options[0].key

@@ -17,6 +17,7 @@ class QuestionKind(StrEnum):
     each kind does lives in ``wagtail_ocena.questions``."""
 
     RATING = "rating"
+    OVERALL_RATING = "overall_rating"
     SINGLE_CHOICE = "single_choice"
     MULTIPLE_CHOICE = "multiple_choice"
     DEPARTMENT = "department"

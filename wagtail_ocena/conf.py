@@ -19,6 +19,9 @@ DEFAULTS = {
     "TRUSTED_PROXY_COUNT": 0,
     # Reports hide a department's figures below this many responses, for anonymity.
     "REPORT_MINIMUM_GROUP": 5,
+    # Reports print an interval only from this many answers (a pooled figure: responses);
+    # and compare with a previous period only if it has this many responses.
+    "REPORT_MINIMUM_ANSWERS": 30,
     # The longest period a report may cover, in days.
     "REPORT_MAX_DAYS": 5 * 366,
     # A report still being generated after this many seconds is taken as failed (its

@@ -148,11 +148,13 @@ def default_questions():
         _rating("oznakowanie", _("Signage and conditions on the premises")),
         _rating("dostepnosc", _("Accessibility for people with disabilities")),
         _rating("strona-www", _("The office's website")),
-        _rating(
+        _question(
+            "overall_rating",
             "ogolna-ocena",
             _("Overall, how satisfied are you with the service at the office?"),
             required=True,
             allow_not_applicable=False,
+            scale=_scale(),
         ),
         _choice(
             "single_choice",

@@ -17,11 +17,11 @@ from .base import QuestionType, UnregisteredQuestion
 from .choice import MultipleChoiceQuestion, ProfileQuestion, SingleChoiceQuestion
 from .department import DepartmentQuestion
 from .open_text import OpenTextQuestion
-from .rating import RatingQuestion
+from .rating import OverallRatingQuestion, RatingQuestion
 
 # The length of SurveyQuestion.kind, which stores a kind's name.
 KIND_MAX_LENGTH = 20
-REPORT_SECTIONS = (None, "areas", "questions", "profile")
+REPORT_SECTIONS = (None, "areas", "overall", "questions", "profile")
 
 _kinds = {}
 
@@ -124,6 +124,7 @@ class QuestionsBlock(blocks.StreamBlock):
 
 for _kind in (
     RatingQuestion,
+    OverallRatingQuestion,
     SingleChoiceQuestion,
     MultipleChoiceQuestion,
     DepartmentQuestion,

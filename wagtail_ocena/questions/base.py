@@ -36,8 +36,9 @@ class QuestionType:
     # Asked last, under "About you" (the metryczka).
     profile = False
 
-    # Where a report shows the question: "areas" (the rated areas), "questions" (the other
-    # questions, a table of answers each), "profile", or None (not shown on its own).
+    # Where a report shows the question: "areas" (the rated areas), "overall" (the overall
+    # rating, beside the areas' mean), "questions" (the other questions, a table of answers
+    # each), "profile", or None (not shown on its own).
     report_section = None
     report_template = "wagtail_ocena/reports/choice_table.html"
 

@@ -109,6 +109,8 @@ class SingleChoiceQuestion(QuestionType):
 
     def report_result(self, result, figures):
         result.options = figures.option_counts(result, self.share_of_questionnaires)
+        if not self.multiple:  # several ticks of one response are not told apart
+            result.skipped = figures.asked(result) - figures.answered(result)
 
 
 class MultipleChoiceQuestion(SingleChoiceQuestion):

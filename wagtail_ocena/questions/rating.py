@@ -77,5 +77,28 @@ class RatingQuestion(QuestionType):
         return Coalesce(F("rating"), Value(0))
 
     def report_result(self, result, figures):
-        result.rating = figures.rating(result.key)
-        result.previous = figures.previous_rating(result.key)
+        result.rating = figures.rating(result)
+        result.previous = figures.previous_rating(result)
+        result.skipped = figures.asked(result) - figures.answered(result)
+
+
+class OverallRatingQuestionBlock(RatingQuestionBlock):
+    allow_not_applicable = blocks.BooleanBlock(
+        label=_("Offer “not applicable / hard to say”"), required=False, default=False
+    )
+
+    class Meta:
+        icon = "pick"
+        label = _("Overall rating 1–5")
+
+
+class OverallRatingQuestion(RatingQuestion):
+    """The respondent's overall satisfaction on the same scale: reported beside the mean of
+    the rated areas, as what it is, never as one of the areas (nor in their indices)."""
+
+    name = QuestionKind.OVERALL_RATING
+    label = _("Overall rating 1–5")
+    block_class = OverallRatingQuestionBlock
+    max_per_questionnaire = 1
+    rated = False
+    report_section = "overall"

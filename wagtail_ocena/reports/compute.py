@@ -21,11 +21,28 @@ from . import comments, sums
 from .anonymity import cells_to_hide
 from .filters import ReportFilters
 from .matching import MatchedQuestions
-from .statistics import SCALE, RatingStats, merge
+from .statistics import (
+    PERCENT_BOUNDS,
+    SCALE,
+    ClusterSums,
+    RatingStats,
+    RatioEstimate,
+    holm,
+    linear_trend,
+    merge,
+    ratio_difference_test,
+    two_proportion_test,
+    welch_test,
+)
 from .structure import (
+    ChannelResult,
     Comment,
     CommentGroup,
+    Comparison,
+    Coverage,
+    DepartmentArea,
     DepartmentResult,
+    Estimate,
     MonthResult,
     OptionCount,
     QuestionResult,
@@ -51,11 +68,21 @@ class Figures:
             question = questions.by_id[question_id]
             self.by_group[(question.key, question.kind)][value] += total
 
-    def rating(self, key):
-        return _rating(self.ratings.get(key, {}))
+    def rating(self, result):
+        return _rating(self.ratings.get((result.key, result.kind), {}))
 
-    def previous_rating(self, key):
-        return _rating(self.previous_ratings[key]) if key in self.previous_ratings else None
+    def previous_rating(self, result):
+        group = (result.key, result.kind)
+        return _rating(self.previous_ratings[group]) if group in self.previous_ratings else None
+
+    def asked(self, result):
+        """The responses whose questionnaire asked the question."""
+        asked_in = {q.version_id for q in self.questions.versions_of(result.key, result.kind)}
+        return sum(total for k, total in self.responses.items() if k[3] in asked_in)
+
+    def answered(self, result):
+        """The answers given to it (on the scale, "not applicable" and options alike)."""
+        return sum(self.by_group[(result.key, result.kind)].values())
 
     def option_counts(self, result, share_of_questionnaires=False):
         """Each option's count and share, for every wording of the question (newest wins)."""
@@ -89,6 +116,7 @@ def build_report(site, period, filters=None, user=None, now=None, group_comments
     """
     filters = filters or ReportFilters()
     minimum = get_setting("REPORT_MINIMUM_GROUP")
+    minimum_answers = get_setting("REPORT_MINIMUM_ANSWERS")
     office = OfficeSettings.of(site)
     report = Report(
         office=office,
@@ -98,6 +126,7 @@ def build_report(site, period, filters=None, user=None, now=None, group_comments
         generated_at=now or timezone.now(),
         generated_by=user,
         minimum_group=minimum,
+        minimum_answers=minimum_answers,
     )
     responses = sums.response_sums(site, period, filters)
     previous_responses = sums.response_sums(site, report.previous_period, filters)
@@ -133,8 +162,36 @@ def build_report(site, period, filters=None, user=None, now=None, group_comments
     )
     previous_rated = [q.previous for q in report.rating_questions if q.previous is not None]
     report.previous_overall = merge(previous_rated) if previous_rated else None
-    _months(report, responses, figures.months_rating)
-    _departments(report, site, responses, sums.department_ratings(site, period, filters), minimum)
+
+    report.coverage = Coverage(
+        sums.days_with_responses(site, period, filters), period.days, report.responses
+    )
+    report.previous_coverage = Coverage(
+        sums.days_with_responses(site, report.previous_period, filters),
+        report.previous_period.days,
+        report.previous_responses,
+    )
+    report.comparable = report.previous_coverage.sufficient(minimum_answers) and not (
+        report.previous_hidden
+    )
+    clusters = _clusters(sums.cluster_sums(site, period, filters))
+    previous_clusters = (
+        _clusters(sums.cluster_sums(site, report.previous_period, filters))
+        if report.comparable
+        else None
+    )
+    office_index = _headline(report, clusters, previous_clusters)
+    _areas(report, office_index)
+    _months(report, responses, figures.months_rating, clusters)
+    _channels(report, clusters)
+    _departments(
+        report,
+        site,
+        (period, filters),
+        (responses, sums.department_ratings(site, period, filters)),
+        (clusters, previous_clusters),
+        questions,
+    )
     if filters.include_comments:
         report.comments_total = sum(
             total
@@ -151,15 +208,16 @@ def build_report(site, period, filters=None, user=None, now=None, group_comments
 
 
 def _roll_up(answers, questions):
-    """Rating counts by question key and by month (all rated areas)."""
+    """Counts of each question on a scale by (key, kind), and of the rated areas by month."""
     by_key = defaultdict(lambda: defaultdict(int))
     by_month = defaultdict(lambda: defaultdict(int))
     for (month, question_id, value), total in answers.items():
         question = questions.by_id.get(question_id)
-        if question is None or not question.type.rated:
+        if question is None or not question.type.scale:
             continue
-        by_key[question.key][value] += total
-        by_month[month][value] += total
+        by_key[(question.key, question.kind)][value] += total
+        if question.type.rated:
+            by_month[month][value] += total
     return by_key, by_month
 
 
@@ -184,7 +242,137 @@ def _question_results(report, questions, figures):
         (report.profile if kind.report_section == "profile" else report.questions).append(result)
 
 
-def _months(report, responses, months_rating):
+class _Clusters:
+    """A period's cluster sums (``ClusterSums``) in total and by month, channel and
+    department."""
+
+    def __init__(self, rows):
+        self.total = ClusterSums()
+        self.by_month = defaultdict(ClusterSums)
+        self.by_channel = defaultdict(ClusterSums)
+        self.by_department = defaultdict(ClusterSums)
+        for (month, channel, department, _version), row in rows.items():
+            sums_ = ClusterSums(**row)
+            self.total += sums_
+            self.by_month[month] += sums_
+            self.by_channel[channel] += sums_
+            self.by_department[department] += sums_
+
+
+def _clusters(rows):
+    return _Clusters(rows)
+
+
+def _pooled(cluster_sums, minimum):
+    """The pooled index of ``cluster_sums`` as the report states it, and its estimate."""
+    estimate = cluster_sums.index
+    if estimate is None:
+        return None, None
+    return Estimate(estimate.estimate, estimate.shown_interval(minimum), estimate.responses), (
+        estimate
+    )
+
+
+def _pooled_change(current, previous):
+    if current is None or previous is None:
+        return Comparison()
+    return Comparison(
+        current.estimate - previous.estimate, ratio_difference_test(current, previous).p
+    )
+
+
+def _headline(report, clusters, previous_clusters):
+    """The areas' pooled index and mean, and their changes; returns the index's estimate."""
+    minimum = report.minimum_answers
+    report.areas_index, index = _pooled(clusters.total, minimum)
+    mean = clusters.total.mean
+    if mean is not None:
+        report.areas_mean = Estimate(mean.estimate, mean.shown_interval(minimum), mean.responses)
+    if previous_clusters is not None:
+        _estimate, previous_index = _pooled(previous_clusters.total, minimum)
+        report.areas_index_change = _pooled_change(index, previous_index)
+        report.areas_mean_change = _pooled_change(mean, previous_clusters.total.mean)
+    return index
+
+
+def _binomial(stats):
+    """One area's index as a ``RatioEstimate`` with the binomial variance (one answer per
+    response), to test it against the office's pooled index."""
+    if not stats.n:
+        return None
+    share = stats.positive / stats.n
+    return RatioEstimate(
+        100 * share, 100 * 100 * share * (1 - share) / stats.n, stats.n, stats.n, PERCENT_BOUNDS
+    )
+
+
+def _index(stats, minimum):
+    if stats is None or not stats.n:
+        return None
+    return Estimate(stats.satisfaction_index, stats.shown_index_interval(minimum), stats.n)
+
+
+def _mean(stats, minimum):
+    if stats is None or not stats.n:
+        return None
+    return Estimate(stats.mean, stats.shown_confidence_interval(minimum), stats.n)
+
+
+def _index_change(current, previous):
+    if current is None or previous is None or not current.n or not previous.n:
+        return Comparison()
+    test = two_proportion_test(current.positive, current.n, previous.positive, previous.n)
+    return Comparison(current.satisfaction_index - previous.satisfaction_index, test.p)
+
+
+def _mean_change(current, previous):
+    if current is None or previous is None or not current.n or not previous.n:
+        return Comparison()
+    test = welch_test(
+        current.n,
+        current.mean,
+        current.standard_deviation,
+        previous.n,
+        previous.mean,
+        previous.standard_deviation,
+    )
+    return Comparison(current.mean - previous.mean, test.p)
+
+
+def _with_holm(comparisons):
+    """The comparisons with their p-values adjusted by Holm's method, as one family."""
+    adjusted = holm([c.p if c.difference is not None else None for c in comparisons])
+    return [replace(c, adjusted_p=p) for c, p in zip(comparisons, adjusted, strict=True)]
+
+
+def _areas(report, office_index):
+    """Each rated area's index and mean with their intervals, their changes and the index
+    against the office's (``office_index``), each family Holm-corrected across the areas;
+    the overall-rating question is figured the same way, outside the families.
+
+    An area is part of the office's index, so the two are positively correlated; testing
+    them as independent overstates the variance of their difference: conservative."""
+    minimum, areas = report.minimum_answers, report.rating_questions
+    for question in [*areas, *filter(None, [report.overall_question])]:
+        question.index = _index(question.rating, minimum)
+        question.mean = _mean(question.rating, minimum)
+        if report.comparable:
+            question.index_change = _index_change(question.rating, question.previous)
+            question.mean_change = _mean_change(question.rating, question.previous)
+    for question in areas:
+        area = _binomial(question.rating)
+        if office_index is not None and area is not None:
+            question.against_office = Comparison(
+                area.estimate - office_index.estimate,
+                ratio_difference_test(area, office_index).p,
+            )
+    for name in ("index_change", "mean_change", "against_office"):
+        adjusted = _with_holm([getattr(q, name) for q in areas])
+        for question, comparison in zip(areas, adjusted, strict=True):
+            setattr(question, name, comparison)
+
+
+def _months(report, responses, months_rating, clusters):
     channels = defaultdict(lambda: defaultdict(int))
     for (month, channel, _department, _version), total in responses.items():
         channels[month][channel] += total
@@ -194,36 +382,101 @@ def _months(report, responses, months_rating):
             electronic=channels[month].get(Channel.ELECTRONIC, 0),
             paper=channels[month].get(Channel.PAPER, 0),
             rating=_rating(months_rating.get(month, {})),
+            index=_pooled(clusters.by_month[month], report.minimum_answers)[0],
         )
         for month in report.period.months()
     ]
     if report.filters.department:
         # In one department's report each month is a department cell.
         for month in cells_to_hide(report.months, report.minimum_group, lambda m: m.total):
-            month.rating = None
+            month.rating = month.index = None
+    points = []
+    for number, month in enumerate(report.months):
+        estimate = clusters.by_month[month.month].index if month.rating is not None else None
+        if estimate is not None and estimate.variance:
+            points.append((number, estimate.estimate, estimate.variance))
+    report.trend = linear_trend(points)
 
 
-def _departments(report, site, responses, department_rating, minimum):
-    counts = defaultdict(int)
+def _channels(report, clusters):
+    minimum = report.minimum_answers
+    report.channels = [
+        ChannelResult(
+            channel.value,
+            channel.label,
+            report.by_channel.get(channel.value, 0),
+            _pooled(clusters.by_channel[channel.value], minimum)[0],
+        )
+        for channel in Channel
+        if report.by_channel.get(channel.value)
+    ]
+    paper = clusters.by_channel[Channel.PAPER].index
+    electronic = clusters.by_channel[Channel.ELECTRONIC].index
+    report.channel_difference = _pooled_change(paper, electronic)
+
+
+def _departments(report, site, scope, counts, clusters, questions):
+    """Each department's pooled index and, area by area, its index and change; a department
+    below the anonymity minimum (and the smallest others, so that totals do not give it
+    away) shows its number of responses only.
+
+    ``scope`` is (period, filters); ``counts`` the period's response sums and department
+    ratings; ``clusters`` the period's and the previous one's (or None) cluster sums.
+    """
+    period, filters = scope
+    responses, department_ratings = counts
+    clusters, previous_clusters = clusters
+    minimum, minimum_group = report.minimum_answers, report.minimum_group
+    totals = defaultdict(int)
     for (_month, _channel, department, _version), total in responses.items():
-        counts[department] += total
+        totals[department] += total
     names = {d.pk: d.name for d in Department.objects.for_site(site)}
     names[NO_DEPARTMENT] = str(_("Department not given"))
     rows = [
-        DepartmentResult(
-            department,
-            names.get(department, "?"),
-            total,
-            _rating(department_rating.get(department, {})),
-        )
-        for department, total in counts.items()
+        DepartmentResult(department, names.get(department, "?"), total, None)
+        for department, total in totals.items()
     ]
-    for row in cells_to_hide(rows, minimum, lambda row: row.responses):
-        row.rating = None
+    hidden = {row.key for row in cells_to_hide(rows, minimum_group, lambda row: row.responses)}
+    areas = _department_areas(sums.department_answer_sums(site, period, filters), questions)
+    previous_areas = (
+        _department_areas(
+            sums.department_answer_sums(site, report.previous_period, filters), questions
+        )
+        if report.comparable
+        else {}
+    )
+    for row in rows:
+        if row.key in hidden:
+            continue
+        row.rating = _rating(department_ratings.get(row.key, {}))
+        row.index, estimate = _pooled(clusters.by_department[row.key], minimum)
+        if previous_clusters is not None:
+            _before, previous = _pooled(previous_clusters.by_department[row.key], minimum)
+            row.index_change = _pooled_change(estimate, previous)
+        found = []
+        for question in report.rating_questions:
+            group = (row.key, question.key, question.kind)
+            if group in areas:
+                found.append((question, areas[group], previous_areas.get(group)))
+        adjusted = _with_holm([_index_change(now, before) for _q, now, before in found])
+        row.areas = [
+            DepartmentArea(question.key, question.text, _index(now, minimum), change)
+            for (question, now, _before), change in zip(found, adjusted, strict=True)
+        ]
     # Hidden rows last and by name: their order must not tell their sizes apart.
     report.departments = sorted(
         rows, key=lambda row: (row.hidden, 0 if row.hidden else -row.responses, row.name)
     )
+
+
+def _department_areas(rows, questions):
+    """``(department, key, kind) -> RatingStats`` of the rated areas."""
+    counts = defaultdict(lambda: defaultdict(int))
+    for (department, question_id, value), total in rows.items():
+        question = questions.by_id.get(question_id)
+        if question is not None:
+            counts[(department, question.key, question.kind)][value] += total
+    return {group: _rating(values) for group, values in counts.items()}
 
 
 def _comments(report, site, period, filters):

@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from ..models import OfficeSettings
 from .filters import ReportFilters
 from .period import Period
-from .statistics import RatingStats
+from .statistics import RatingStats, Trend
 
 IMPROVEMENT_AREAS = 5
+# Below this (Holm-adjusted) p-value a difference is reported as significant.
+SIGNIFICANCE = 0.05
 
 METHODOLOGY = [
     _(
@@ -55,6 +57,56 @@ ANONYMITY_NOTE = _(
 )
 
 
+@dataclass(frozen=True)
+class Estimate:
+    """A figure the report states, with its 95 % interval as shown: None where there are
+    too few answers for one (the report says so instead) or none would make sense."""
+
+    value: float | None
+    interval: tuple | None = None
+    n: int = 0  # the answers behind it (for a pooled figure: the responses)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A difference the report tests (a change since the previous period, an area against
+    the office's index, paper against electronic), with its two-sided p-value and, where it
+    is one of a family (the areas of one report), its p-value after Holm's correction."""
+
+    difference: float | None = None
+    p: float | None = None
+    adjusted_p: float | None = None
+
+    @property
+    def tested_p(self):
+        return self.p if self.adjusted_p is None else self.adjusted_p
+
+    @property
+    def significant(self):
+        return (
+            self.difference is not None
+            and self.tested_p is not None
+            and (self.tested_p < SIGNIFICANCE)
+        )
+
+
+NO_COMPARISON = Comparison()
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a period the responses cover: days with at least one response out of
+    its days, and the responses."""
+
+    days_with_responses: int
+    days: int
+    responses: int
+
+    def sufficient(self, minimum):
+        """Enough to compare with: at least half the days, and ``minimum`` responses."""
+        return 2 * self.days_with_responses >= self.days and self.responses >= minimum
+
+
 @dataclass
 class OptionCount:
     key: str
@@ -76,28 +128,24 @@ class QuestionResult:
     rating: RatingStats | None = None
     previous: RatingStats | None = None
     options: list = field(default_factory=list)
+    # Responses whose questionnaire asked it but left it unanswered (None where a response
+    # may give several answers, which the counts cannot tell apart from several responses).
+    skipped: int | None = None
+    # Filled for rated questions by compute.build_report:
+    index: Estimate | None = None
+    mean: Estimate | None = None
+    index_change: Comparison = NO_COMPARISON
+    mean_change: Comparison = NO_COMPARISON
+    # The area's index against the office's (the areas' pooled index).
+    against_office: Comparison = NO_COMPARISON
 
     @property
     def is_multiple_choice(self):
         return self.multiple
 
     @property
-    def index_change(self):
-        if self.rating is None or self.previous is None:
-            return None
-        current, before = self.rating.satisfaction_index, self.previous.satisfaction_index
-        return None if current is None or before is None else current - before
-
-    @property
-    def mean_change(self):
-        if self.rating is None or self.previous is None:
-            return None
-        current, before = self.rating.mean, self.previous.mean
-        return None if current is None or before is None else current - before
-
-    @property
     def significant(self):
-        return self.rating is not None and self.rating.differs_from(self.previous)
+        return self.index_change.significant
 
 
 @dataclass
@@ -106,10 +154,31 @@ class DepartmentResult:
     name: str
     responses: int
     rating: RatingStats | None  # None when hidden for anonymity
+    index: Estimate | None = None  # the pooled index of its rated areas
+    index_change: Comparison = NO_COMPARISON
+    areas: list = field(default_factory=list)  # DepartmentArea, in the report's order
 
     @property
     def hidden(self):
         return self.rating is None
+
+
+@dataclass(frozen=True)
+class DepartmentArea:
+    """One rated area's index in one department, and its change."""
+
+    key: str
+    text: str
+    index: Estimate
+    change: Comparison = NO_COMPARISON
+
+
+@dataclass
+class ChannelResult:
+    channel: str
+    label: str
+    responses: int
+    index: Estimate | None = None
 
 
 @dataclass
@@ -118,6 +187,7 @@ class MonthResult:
     electronic: int
     paper: int
     rating: RatingStats | None  # None when hidden for anonymity (one department's report)
+    index: Estimate | None = None  # the pooled index of the rated areas
 
     @property
     def total(self):
@@ -165,8 +235,23 @@ class Report:
     months: list = field(default_factory=list)
     questions: list = field(default_factory=list)
     profile: list = field(default_factory=list)
+    # All answers of the rated areas together (their distribution) ...
     overall: RatingStats | None = None
     previous_overall: RatingStats | None = None
+    # ... and the headline: the areas' pooled index and mean, each response one cluster.
+    areas_index: Estimate | None = None
+    areas_mean: Estimate | None = None
+    areas_index_change: Comparison = NO_COMPARISON
+    areas_mean_change: Comparison = NO_COMPARISON
+    coverage: Coverage | None = None
+    previous_coverage: Coverage | None = None
+    # The previous period has enough responses over enough of its days to compare with.
+    comparable: bool = False
+    minimum_answers: int = 30
+    trend: Trend | None = None
+    channels: list = field(default_factory=list)
+    # Paper less electronic, of the pooled index.
+    channel_difference: Comparison = NO_COMPARISON
     departments: list = field(default_factory=list)
     # The newest comments, one by one (the admin page), or, in a report built for the PDF,
     # ``comment_groups`` instead: the most frequent texts, each once with its count.
@@ -192,26 +277,52 @@ class Report:
         return [q for q in self.questions if q.section == "questions"]
 
     @property
-    def lowest_areas(self):
-        """Rated areas with the lowest satisfaction index, lowest first."""
-        rated = [q for q in self.rating_questions if q.rating.satisfaction_index is not None]
-        return sorted(rated, key=lambda q: q.rating.satisfaction_index)[:IMPROVEMENT_AREAS]
+    def overall_question(self):
+        """The overall-rating question, shown beside the areas' mean, or None."""
+        return next((q for q in self.questions if q.section == "overall"), None)
+
+    @property
+    def areas_to_improve(self):
+        """Rated areas whose index is significantly below the office's, lowest first."""
+        below = [
+            q
+            for q in self.rating_questions
+            if q.against_office.significant and q.against_office.difference < 0
+        ]
+        return sorted(below, key=lambda q: q.index.value)[:IMPROVEMENT_AREAS]
 
     @property
     def declined_areas(self):
-        """Rated areas whose index fell most since the previous period."""
-        declined = [q for q in self.rating_questions if (q.index_change or 0) < 0]
-        return sorted(declined, key=lambda q: q.index_change)[:IMPROVEMENT_AREAS]
+        """Rated areas whose index fell significantly since the previous period, most first."""
+        declined = [
+            q
+            for q in self.rating_questions
+            if q.index_change.significant and q.index_change.difference < 0
+        ]
+        return sorted(declined, key=lambda q: q.index_change.difference)[:IMPROVEMENT_AREAS]
 
     @property
-    def overall_index_change(self):
-        if not self.overall or not self.previous_overall:
+    def improved_areas(self):
+        """Rated areas whose index rose significantly, most first."""
+        improved = [
+            q
+            for q in self.rating_questions
+            if q.index_change.significant and q.index_change.difference > 0
+        ]
+        return sorted(improved, key=lambda q: -q.index_change.difference)[:IMPROVEMENT_AREAS]
+
+    @property
+    def trend_direction(self):
+        """ "up", "down" or "flat" (no significant trend), or None without a trend test."""
+        if self.trend is None:
             return None
-        current, before = (
-            self.overall.satisfaction_index,
-            self.previous_overall.satisfaction_index,
-        )
-        return None if current is None or before is None else current - before
+        if self.trend.p is None or self.trend.p >= SIGNIFICANCE:
+            return "flat"
+        return "up" if self.trend.slope > 0 else "down"
+
+    @property
+    def legal_basis_missing(self):
+        return not self.office.legal_basis.strip()
 
     @property
     def legal_basis(self):

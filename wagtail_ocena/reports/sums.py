@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Sum
 
+from .. import questions as question_kinds
 from ..models import (
     DailyAnswerCount,
     DailyDepartmentRating,
@@ -80,3 +81,27 @@ def cluster_sums(site, period, filters):
         .order_by()
     )
     return {row[:4]: dict(zip(CLUSTER_SUMS, row[4:], strict=True)) for row in rows if row[4]}
+
+
+def department_answer_sums(site, period, filters):
+    """``(department_key, question_id, value) -> count`` of the period's answers to rated
+    questions' scale, from the detailed counts: each area's index per department."""
+    rows = (
+        filtered(DailyAnswerCount.objects, site, period, filters, "question__version_id")
+        .filter(question__kind__in=question_kinds.names_where(lambda kind: kind.rated))
+        .values_list("department_key", "question_id", "value")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    return {row[:3]: row[3] for row in rows if row[3]}
+
+
+def days_with_responses(site, period, filters):
+    """On how many days of the period at least one response came."""
+    return (
+        filtered(DailyResponseCount.objects, site, period, filters, "version_id")
+        .filter(count__gt=0)
+        .values("day")
+        .distinct()
+        .count()
+    )
