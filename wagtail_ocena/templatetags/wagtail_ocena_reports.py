@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from ..reports import charts
 
@@ -61,3 +62,25 @@ def css_string(value):
     for character, escaped in (("\\", "\\5c "), ('"', "\\22 "), ("<", "\\3c "), (">", "\\3e ")):
         text = text.replace(character, escaped)
     return mark_safe(text)  # noqa: S308 (escaped for CSS above)
+
+
+@register.filter
+def interval(estimate, digits=1):
+    """An estimate's 95 % interval as "[low–high]", or why there is none."""
+    if estimate is None:
+        return "–"
+    if estimate.interval is None:
+        return _("too few answers for an interval")
+    low, high = estimate.interval
+    return f"[{charts.rounded(low, int(digits))}–{charts.rounded(high, int(digits))}]"
+
+
+@register.filter
+def p_value(comparison):
+    """A test's p-value as a report prints it: "p < 0,001" or "p = 0,032"."""
+    p = comparison.tested_p if comparison is not None else None
+    if p is None:
+        return ""
+    if p < 0.001:
+        return "p < " + charts.rounded(0.001, 3)
+    return "p = " + charts.rounded(p, 3)
