@@ -208,14 +208,16 @@ def test_sums_of_known_responses(survey):
 
     first = record_response(
         survey,
-        {"wydzial": department, "czas-oczekiwania": "5", "uprzejmosc": "2", "pomoc": "na"},
-    )  # and "ogolna-ocena": 4: x=3, p=2, s=11
-    only_not_applicable = record_response(
-        survey, {"wydzial": department, "ogolna-ocena": None, "uprzejmosc": "na"}
-    )
-    no_ratings = record_response(
-        survey, {"wydzial": department, "ogolna-ocena": None, "porownanie": "lepsza"}
-    )
+        {
+            "wydzial": department,
+            "czas-oczekiwania": "5",
+            "uprzejmosc": "2",
+            "pomoc": "na",
+            "kompetencje": "4",
+        },
+    )  # x=3, p=2, s=11; the overall rating (4, given by default) is not an area
+    only_not_applicable = record_response(survey, {"wydzial": department, "uprzejmosc": "na"})
+    no_ratings = record_response(survey, {"wydzial": department, "porownanie": "lepsza"})
     assert sums() == {
         "count": 3,
         "rated": 1,
@@ -230,9 +232,9 @@ def test_sums_of_known_responses(survey):
     }
 
     # Given ratings, one corrected away: its squares are of its new totals (x=2, p=1, s=6).
-    no_ratings.correct({"wydzial": department, "ogolna-ocena": "1", "terminowosc": "5"})
-    only_not_applicable.correct({"wydzial": department, "ogolna-ocena": "3"})  # x=1, p=0, s=3
-    first.correct({"wydzial": department, "ogolna-ocena": "4", "uprzejmosc": "na"})  # 1, 1, 4
+    no_ratings.correct({"wydzial": department, "kompetencje": "1", "terminowosc": "5"})
+    only_not_applicable.correct({"wydzial": department, "kompetencje": "3"})  # x=1, p=0, s=3
+    first.correct({"wydzial": department, "kompetencje": "4", "uprzejmosc": "na"})  # 1, 1, 4
     assert sums() == {
         "count": 3,
         "rated": 3,
@@ -275,7 +277,7 @@ def test_the_reader_sums_months_and_leaves_out_groups_without_ratings(survey):
         (datetime.date(2026, 4, 1), usc, "4"),
         (datetime.date(2026, 3, 3), taxes, None),
     ]:
-        record_response(survey, {"wydzial": department, "ogolna-ocena": rating}, submitted_on=day)
+        record_response(survey, {"wydzial": department, "kompetencje": rating}, submitted_on=day)
     spring = Period(datetime.date(2026, 3, 1), datetime.date(2026, 4, 30))
     march = datetime.date(2026, 3, 1)
 

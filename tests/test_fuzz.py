@@ -102,6 +102,8 @@ def valid_values(question, departments):
         return [str(d.pk) for d in departments]
     if question.kind == "rating":
         return ["1", "3", "5", "na"]
+    if question.kind == "overall_rating":
+        return ["1", "3", "5"]
     if question.kind == "open_text":
         return ["Dziękuję.", "Długo czekałem,\r\nale sprawa załatwiona."]
     return [option.key for option in question.choice_options]

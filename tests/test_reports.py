@@ -9,6 +9,7 @@ import uuid
 import openpyxl
 import pypdf
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 from wagtail.models import ModelLogEntry
@@ -92,9 +93,15 @@ def test_figures_match_hand_computed_values(march):
         ("nie-wiem", 0),
     ]
     assert comparison.options[0].share == pytest.approx(200 / 3)
-    # The overall index counts every rated answer: waiting 3 of 4 positive, overall 5 of 5.
-    assert report.overall.n == 9
-    assert report.overall.satisfaction_index == pytest.approx(800 / 9)
+    # The areas' index counts every rated area's answer: waiting, 3 of 4 positive. The
+    # overall-rating question (5 of 5 positive) is beside it, not part of it.
+    assert report.overall.n == 4
+    assert report.overall.satisfaction_index == pytest.approx(75.0)
+    assert report.areas_index.value == pytest.approx(75.0)
+    assert "ogolna-ocena" not in [q.key for q in report.rating_questions]
+    overall = report.overall_question
+    assert (overall.key, overall.rating.n) == ("ogolna-ocena", 5)
+    assert overall.index.value == pytest.approx(100.0)
     assert [(m.month, m.electronic, m.paper) for m in report.months] == [
         (datetime.date(2026, 3, 1), 3, 2)
     ]
@@ -115,8 +122,9 @@ def test_departments_below_the_minimum_are_hidden(march, settings):
     rows = {row.name: row for row in build_report(march.get_site(), MARCH).departments}
     taxes = rows["Podatki i opłaty lokalne"]
     assert not taxes.hidden
-    # waiting 4, 2 (n/a left out) and three overall 4s: 4 of 5 positive
-    assert taxes.rating.satisfaction_index == pytest.approx(80.0)
+    # waiting 4 and 2 (n/a left out); the overall rating is not an area
+    assert taxes.rating.satisfaction_index == pytest.approx(50.0)
+    assert taxes.index.value == pytest.approx(50.0)
     assert not rows["Urząd Stanu Cywilnego"].hidden
 
     # Taxes alone could be shown, but 5 − 3 would give the hidden 2 of USC away.
@@ -149,7 +157,7 @@ def test_months_of_one_departments_report_are_cells(survey, office, settings):
     for month, day in days:
         record_response(
             survey,
-            {"wydzial": usc, "ogolna-ocena": "3" if month == 1 else "5"},
+            {"wydzial": usc, "uprzejmosc": "3" if month == 1 else "5"},
             submitted_on=datetime.date(2026, month, day),
         )
     quarter = Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
@@ -250,16 +258,17 @@ def test_a_period_without_responses_is_a_valid_report(march):
 
 def test_previous_period_comparison_marks_significant_changes(survey, office):
     for day in range(1, 29):
-        record_response(
-            survey,
-            {"czas-oczekiwania": "1", "ogolna-ocena": "2"},
-            submitted_on=datetime.date(2026, 2, day),
-        )
-        record_response(
-            survey,
-            {"czas-oczekiwania": "5", "ogolna-ocena": "4"},
-            submitted_on=datetime.date(2026, 3, day),
-        )
+        for _twice in range(2):  # 56 responses: enough to compare with
+            record_response(
+                survey,
+                {"czas-oczekiwania": "1", "ogolna-ocena": "2"},
+                submitted_on=datetime.date(2026, 2, day),
+            )
+            record_response(
+                survey,
+                {"czas-oczekiwania": "5", "ogolna-ocena": "4"},
+                submitted_on=datetime.date(2026, 3, day),
+            )
 
     report = build_report(
         survey.get_site(), Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 28))
@@ -267,11 +276,40 @@ def test_previous_period_comparison_marks_significant_changes(survey, office):
 
     waiting = question(report, "czas-oczekiwania")
     assert report.previous_period == Period(datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
+    assert report.previous_responses == 56
+    assert report.comparable
     assert waiting.previous.mean == 1
-    assert waiting.index_change == pytest.approx(100.0)
+    assert waiting.index_change.difference == pytest.approx(100.0)
     assert waiting.significant
-    assert report.previous_responses == 28
-    assert report.lowest_areas[0].key in {"czas-oczekiwania", "ogolna-ocena"}
+    assert report.improved_areas == [waiting]
+    assert report.declined_areas == []
+    overall = report.overall_question
+    assert overall.index_change.difference == pytest.approx(100.0)
+    assert overall.index_change.significant
+    assert overall not in report.rating_questions
+
+
+def test_a_thin_previous_period_is_not_compared_with(survey, office):
+    # The previous period has 40 responses on 4 of its 28 days: less than half.
+    for day in range(1, 5):
+        for _time in range(10):
+            record_response(
+                survey, {"czas-oczekiwania": "1"}, submitted_on=datetime.date(2026, 2, day)
+            )
+    for day in range(1, 29):
+        record_response(survey, {"czas-oczekiwania": "5"}, submitted_on=datetime.date(2026, 3, day))
+
+    report = build_report(
+        survey.get_site(), Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 28))
+    )
+
+    assert report.previous_coverage.days_with_responses == 4
+    assert not report.comparable
+    waiting = question(report, "czas-oczekiwania")
+    assert waiting.index_change.difference is None and not waiting.significant
+    assert report.areas_index_change.difference is None
+    html = render_to_string("wagtail_ocena/reports/report_body.html", {"report": report})
+    assert "brak porównywalnych danych" in html
 
 
 def test_questions_are_matched_across_versions_by_key(survey, office, settings):
@@ -430,10 +468,10 @@ def test_the_report_is_shown_in_the_admin(clerk_client, march, site):
 
     assert "Raport z badania satysfakcji klientów" in html
     assert "Czas oczekiwania na obsługę" in html
-    assert "3,75 [" in html
+    # Four answers: too few for an interval.
+    assert "3,75 (za mało odpowiedzi)" in html
     assert "75,0%" in html
-    # The overall index, 800/9 = 88.888…, is rounded, not cut off.
-    assert "88,9%" in html and "88,8%" not in html
+    assert "Ocena ogólna" in html and "100,0%" in html
     # The waiting time's distribution, in counts and shares of the 4 answers on the scale.
     assert "1: 0 (0%) · 2: 1 (25%) · 3: 0 (0%) · 4: 2 (50%) · 5: 1 (25%)" in html
     assert "<svg" in html and 'role="img"' in html
@@ -592,6 +630,8 @@ def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
         "Pozostałe pytania",
         "Metryczka",
         "Wydziały",
+        "Wydziały według obszarów",
+        "Forma ankiety",
         "Obszary do poprawy",
         "Uwagi",
         "Metodologia",

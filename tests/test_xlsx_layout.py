@@ -31,6 +31,7 @@ def report(survey, site, settings):
     """March 2026 against February: one department shown, one below the minimum hidden with
     the smaller other; figures with many places (an overall index of 10/15)."""
     settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_ANSWERS = 2  # intervals and comparisons of few
     usc, taxes, other = Department.objects.for_site(site).order_by("sort_order")
     march = [
         (usc, "5", "5"),
@@ -42,10 +43,10 @@ def report(survey, site, settings):
         (taxes, "1", "5"),
         (other, "3", "na"),
     ]
-    for day, (department, overall, waiting) in enumerate(march, 2):
+    for day, (department, courtesy, waiting) in enumerate(march, 2):
         record_response(
             survey,
-            {"wydzial": department, "ogolna-ocena": overall, "czas-oczekiwania": waiting},
+            {"wydzial": department, "uprzejmosc": courtesy, "czas-oczekiwania": waiting},
             channel=Channel.PAPER if day % 3 else Channel.ELECTRONIC,
             submitted_on=datetime.date(2026, 3, day),
         )
@@ -54,10 +55,10 @@ def report(survey, site, settings):
         {"wydzial": usc, "uwagi": "Za mało krzeseł."},
         submitted_on=datetime.date(2026, 3, 20),
     )
-    for day in (2, 3, 4):
+    for day in range(1, 15):  # half of February's days: comparable
         record_response(
             survey,
-            {"wydzial": usc, "ogolna-ocena": "5", "czas-oczekiwania": "5"},
+            {"wydzial": usc, "uprzejmosc": "5", "czas-oczekiwania": "5"},
             submitted_on=datetime.date(2026, 2, day),
         )
     return build_report(site, MARCH)
@@ -104,7 +105,7 @@ def test_every_sheet_is_a_filtered_table_with_a_frozen_header(workbook, report):
     for sheet in workbook.worksheets:
         header = [cell.value for cell in sheet[1] if cell.value is not None]
         last = 1 + len(table_rows(sheet))
-        frozen = "C2" if sheet.title == _("Rated areas") else "A2"
+        frozen = {_("Rated areas"): "C2", _("Departments by area"): "B2"}.get(sheet.title, "A2")
         assert sheet.freeze_panes == frozen, sheet.title
         assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(header))}{last}", sheet.title
         assert all(cell.font.b for cell in sheet[1] if cell.value is not None)
@@ -156,22 +157,30 @@ def test_figures_are_exact_and_shown_as_the_pdf_shows_them(workbook, report):
     areas = table_rows(workbook[_("Rated areas")])
     header = [cell.value for cell in workbook[_("Rated areas")][1]]
     summary = {row[0].value: row[1] for row in table_rows(workbook[_("Summary")])}
-    overall = report.overall
+    headline = _("Mean of the rated areas, index")
+    named = {"figure": headline}
 
-    index = summary[_("Overall satisfaction index (%)")]
-    assert index.value == pytest.approx(overall.satisfaction_index, rel=1e-14)
+    index = summary[headline]
+    assert index.value == pytest.approx(report.areas_index.value, rel=1e-14)
+    assert index.value == pytest.approx(report.overall.satisfaction_index, rel=1e-14)
     assert index.value != round(index.value, 3)  # not rounded in Python
     assert (index.number_format, shown(index) + "%") == ("0.0", percent(index.value))
-    mean = summary[_("Mean rating")]
-    assert mean.value == pytest.approx(overall.mean, rel=1e-14)
-    assert (mean.number_format, shown(mean)) == ("0.00", decimal(mean.value))
-    low, high = summary[_("95% CI from")], summary[_("95% CI to")]
-    assert (low.value, high.value) == pytest.approx(overall.confidence_interval, rel=1e-14)
-    assert shown(low) == decimal(low.value) and shown(high) == decimal(high.value)
-    change = summary[_("Change of the index (pp)")]
-    assert change.value == pytest.approx(report.overall_index_change, rel=1e-14)
+    low = summary[_("%(figure)s: 95%% interval from") % named]
+    high = summary[_("%(figure)s: 95%% interval to") % named]
+    assert (low.value, high.value) == pytest.approx(report.areas_index.interval, rel=1e-14)
+    assert shown(low) + "%" == percent(low.value) and shown(high) + "%" == percent(high.value)
+    change = summary[_("%(figure)s: change") % named]
+    assert change.value == pytest.approx(report.areas_index_change.difference, rel=1e-14)
     assert change.value < 0
     assert (change.number_format, shown(change)) == ("+0.0;-0.0;0.0", signed(change.value))
+    p = summary[_("%(figure)s: p-value of the change") % named]
+    assert p.value == pytest.approx(report.areas_index_change.p, rel=1e-14)
+    assert p.number_format == "0.000"
+    significant = summary[_("%(figure)s: significant change") % named].value
+    assert significant == (_("yes") if report.areas_index_change.significant else _("no"))
+    mean = summary[_("Mean of the rated areas, mean rating")]
+    assert mean.value == pytest.approx(report.areas_mean.value, rel=1e-14)
+    assert (mean.number_format, shown(mean)) == ("0.00", decimal(mean.value))
 
     for row in areas:
         cells = dict(zip(header, row, strict=True))
@@ -188,9 +197,14 @@ def test_figures_are_exact_and_shown_as_the_pdf_shows_them(workbook, report):
             assert share.value == pytest.approx(stats.share(value), rel=1e-14)
             assert shown(share) + "%" == percent(stats.share(value), 0)
             assert cells[str(value)].value == stats.counts[value]
-        if question.mean_change is not None:
+        if question.mean.interval is not None:
+            low, high = question.mean.interval
+            named = {"figure": _("Mean")}
+            assert shown(cells[_("%(figure)s: 95%% interval from") % named]) == decimal(low)
+            assert shown(cells[_("%(figure)s: 95%% interval to") % named]) == decimal(high)
+        if question.mean_change.difference is not None:
             change = cells[_("Change of the mean")]
-            assert shown(change) == signed(question.mean_change, 2)
+            assert shown(change) == signed(question.mean_change.difference, 2)
     waiting = dict(
         zip(header, next(r for r in areas if r[0].value == "czas-oczekiwania"), strict=True)
     )

@@ -76,6 +76,7 @@ MEAN = Style("0.00", places=2)  # a mean and its interval
 # Changes with their sign. A change that rounds to zero shows as +0.0 or -0.0 (the PDF: ±0,0).
 POINTS_CHANGE = Style("+0.0;-0.0;0.0", places=1, signed=True)
 MEAN_CHANGE = Style("+0.00;-0.00;0.00", places=2, signed=True)
+P_VALUE = Style("0.000", places=3)  # a test's p-value
 DATE = Style("yyyy-mm-dd")  # PN-EN 28601, the Polish standard numeric date
 MONTH = Style("yyyy-mm")  # a month as its first day
 MOMENT = Style("yyyy-mm-dd hh:mm")

@@ -22,6 +22,7 @@ from django.db.models import Aggregate, Func, OuterRef, Q, Subquery, TextField, 
 from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -45,6 +46,7 @@ from .sheets import (
     MEAN_CHANGE,
     MOMENT,
     MONTH,
+    P_VALUE,
     PERCENT,
     POINTS_CHANGE,
     QUESTION_TEXT,
@@ -73,7 +75,10 @@ def _raw_questions(report):
         "-version__created_at", "position"
     ):
         keys.setdefault(question.key, question.text)
-    ordered = [q.key for q in (*report.questions, *report.profile) if q.key in keys]
+    # A key asked as two kinds (a rating that became the overall rating) is one column.
+    ordered = list(
+        dict.fromkeys(q.key for q in (*report.questions, *report.profile) if q.key in keys)
+    )
     ordered += [key for key in keys if key not in ordered]
     return [(key, keys[key]) for key in ordered]
 
@@ -443,8 +448,6 @@ def raw_sheet(sheets, report, explain_first=False):
 
 
 def _summary(report):
-    overall, previous = report.overall, report.previous_overall
-    overall_interval = (overall and overall.confidence_interval) or (None, None)
     author = report.generated_by
     left_out = _left_out(report)
     item = SummaryItem
@@ -477,18 +480,71 @@ def _summary(report):
             None if report.previous_hidden else report.previous_responses,
             COUNT,
         ),
-        item(_("Overall satisfaction index (%)"), overall and overall.satisfaction_index, PERCENT),
-        item(_("Previous index (%)"), previous and previous.satisfaction_index, PERCENT),
-        item(_("Change of the index (pp)"), report.overall_index_change, POINTS_CHANGE),
-        item(_("Mean rating"), overall and overall.mean, MEAN),
-        item(_("95% CI from"), overall_interval[0], MEAN),
-        item(_("95% CI to"), overall_interval[1], MEAN),
     ]
+    if report.has_data:
+        coverage, previous = report.coverage, report.previous_coverage
+        items += [
+            item(_("Days with questionnaires"), coverage.days_with_responses, COUNT),
+            item(_("Days of the period"), coverage.days, COUNT),
+            item(
+                _("Days with questionnaires in the previous period"),
+                previous.days_with_responses,
+                COUNT,
+            ),
+            item(_("Days of the previous period"), previous.days, COUNT),
+            item(_("Comparable with the previous period"), _yes_no(report.comparable)),
+            *_estimate_items(_("Mean of the rated areas, index"), report.areas_index, PERCENT),
+            *_comparison_items(
+                _("Mean of the rated areas, index"), report.areas_index_change, POINTS_CHANGE
+            ),
+            *_estimate_items(_("Mean of the rated areas, mean rating"), report.areas_mean, MEAN),
+            *_comparison_items(
+                _("Mean of the rated areas, mean rating"), report.areas_mean_change, MEAN_CHANGE
+            ),
+        ]
+        overall = report.overall_question
+        if overall is not None:
+            items += [
+                *_estimate_items(_("Overall rating, index"), overall.index, PERCENT),
+                *_comparison_items(_("Overall rating, index"), overall.index_change, POINTS_CHANGE),
+                *_estimate_items(_("Overall rating, mean"), overall.mean, MEAN),
+            ]
+        if report.trend is not None:
+            items += [
+                item(
+                    _("Trend of the monthly index (pp a month)"), report.trend.slope, POINTS_CHANGE
+                ),
+                item(_("Trend of the monthly index: p-value"), report.trend.p, P_VALUE),
+                item(_("Significant trend"), _yes_no(report.trend_direction in ("up", "down"))),
+            ]
     if left_out:
         items.append(item(_("Responses not listed (anonymity)"), left_out, COUNT))
     if report.withheld:
         items.append(item(_("Results"), str(report.withheld_note)))
     return items
+
+
+def _yes_no(value):
+    return _("yes") if value else _("no")
+
+
+def _estimate_items(figure, estimate, style):
+    interval = estimate.interval if estimate is not None else None
+    named = {"figure": figure}
+    return [
+        SummaryItem(figure, estimate.value if estimate is not None else None, style),
+        SummaryItem(_("%(figure)s: 95%% interval from") % named, interval and interval[0], style),
+        SummaryItem(_("%(figure)s: 95%% interval to") % named, interval and interval[1], style),
+    ]
+
+
+def _comparison_items(figure, comparison, style):
+    named = {"figure": figure}
+    return [
+        SummaryItem(_("%(figure)s: change") % named, comparison.difference, style),
+        SummaryItem(_("%(figure)s: p-value of the change") % named, comparison.tested_p, P_VALUE),
+        SummaryItem(_("%(figure)s: significant change") % named, _significance(comparison)),
+    ]
 
 
 @dataclass(frozen=True)
@@ -502,17 +558,89 @@ def _count_hidden(report):
     return report.withheld and bool(report.filters.department)
 
 
-def _interval(stats, bound):
-    interval = stats and stats.confidence_interval
-    return interval[bound] if interval else None
-
-
 def _share(value):
     return lambda q: q.rating.share(value)
 
 
 def _count(value):
     return lambda q: q.rating.counts.get(value, 0)
+
+
+def _significance(comparison):
+    """ "yes", "no", or None where there was nothing to test."""
+    if comparison is None or comparison.difference is None or comparison.tested_p is None:
+        return None
+    return _yes_no(comparison.significant)
+
+
+def _of(get, attribute):
+    def value(row):
+        found = get(row)
+        return getattr(found, attribute) if found is not None else None
+
+    return value
+
+
+def _bound(get, bound):
+    def value(row):
+        estimate = get(row)
+        interval = estimate.interval if estimate is not None else None
+        return interval[bound] if interval else None
+
+    return value
+
+
+def _name(text, figure):
+    return text % {"figure": figure}
+
+
+# A header naming the figure it belongs to, translated when the workbook is written.
+_named = lazy(_name, str)
+
+
+def estimate_columns(header, get, style, help):
+    """A figure's columns: its value and its 95 % interval's bounds (empty where the report
+    prints “too few answers for an interval”)."""
+    return (
+        Column(header, _of(get, "value"), style, help),
+        Column(
+            _named(gettext_lazy("%(figure)s: 95%% interval from"), header),
+            _bound(get, 0),
+            style,
+            gettext_lazy(
+                "The 95 per cent interval of the figure to the left, from; empty with too few "
+                "answers for one (see Methodology)."
+            ),
+        ),
+        Column(
+            _named(gettext_lazy("%(figure)s: 95%% interval to"), header),
+            _bound(get, 1),
+            style,
+            gettext_lazy("The same interval, to."),
+        ),
+    )
+
+
+def comparison_columns(header, get, style, help):
+    """A tested difference's columns: the difference, its p-value (after Holm's correction
+    where it is one of a family) and whether it is significant."""
+    return (
+        Column(header, _of(get, "difference"), style, help),
+        Column(
+            _named(gettext_lazy("%(figure)s: p-value"), header),
+            lambda row: get(row).tested_p,
+            P_VALUE,
+            gettext_lazy(
+                "The two-sided p-value of the difference to the left; for the areas of one "
+                "report, after Holm's correction (see Methodology)."
+            ),
+        ),
+        Column(
+            _named(gettext_lazy("%(figure)s: significant"), header),
+            lambda row: _significance(get(row)),
+            help=gettext_lazy("“yes” when the p-value is below 0.05."),
+        ),
+    )
 
 
 KEY_HELP = gettext_lazy("The question's key: the same question in every questionnaire version.")
@@ -561,9 +689,9 @@ MONTHS = Table(
         Column(
             gettext_lazy("total"), lambda m: m.total, COUNT, gettext_lazy("Questionnaires in all.")
         ),
-        Column(
+        *estimate_columns(
             gettext_lazy("Satisfaction index (%)"),
-            lambda m: m.satisfaction_index,
+            lambda m: m.index,
             PERCENT,
             gettext_lazy(
                 "Share of positive answers (4 or 5) among the month's answers on the scale "
@@ -609,39 +737,31 @@ AREAS = Table(
             ),
         ),
         Column(
-            gettext_lazy("Mean"),
-            lambda q: q.rating.mean,
-            MEAN,
-            gettext_lazy("The mean rating, 1–5."),
+            gettext_lazy("No answer"),
+            lambda q: q.skipped,
+            COUNT,
+            gettext_lazy("Questionnaires that asked the question and left it unanswered."),
         ),
-        Column(
-            gettext_lazy("95% CI from"),
-            lambda q: _interval(q.rating, 0),
-            MEAN,
-            gettext_lazy("The mean's 95 per cent confidence interval, from (see Methodology)."),
+        *estimate_columns(
+            gettext_lazy("Mean"), lambda q: q.mean, MEAN, gettext_lazy("The mean rating, 1–5.")
         ),
-        Column(
-            gettext_lazy("95% CI to"),
-            lambda q: _interval(q.rating, 1),
-            MEAN,
-            gettext_lazy("The mean's 95 per cent confidence interval, to."),
-        ),
-        Column(
-            gettext_lazy("Satisfaction index (%)"),
-            lambda q: q.rating.satisfaction_index,
-            PERCENT,
-            INDEX_HELP,
+        *estimate_columns(
+            gettext_lazy("Satisfaction index (%)"), lambda q: q.index, PERCENT, INDEX_HELP
         ),
         Column(
             gettext_lazy("Previous index (%)"),
-            lambda q: q.previous and q.previous.satisfaction_index,
+            lambda q: (
+                q.previous.satisfaction_index
+                if q.previous and q.index_change.difference is not None
+                else None
+            ),
             PERCENT,
             gettext_lazy(
                 "The index in the previous period; empty when the area was not asked then, or "
-                "the period had fewer questionnaires than the anonymity minimum."
+                "the previous period gives no comparable data."
             ),
         ),
-        Column(
+        *comparison_columns(
             gettext_lazy("Change of the index (pp)"),
             lambda q: q.index_change,
             POINTS_CHANGE,
@@ -649,22 +769,23 @@ AREAS = Table(
         ),
         Column(
             gettext_lazy("Previous mean"),
-            lambda q: q.previous and q.previous.mean,
+            lambda q: (
+                q.previous.mean if q.previous and q.mean_change.difference is not None else None
+            ),
             MEAN,
             gettext_lazy("The mean in the previous period."),
         ),
-        Column(
+        *comparison_columns(
             gettext_lazy("Change of the mean"),
             lambda q: q.mean_change,
             MEAN_CHANGE,
-            gettext_lazy("The mean minus the previous mean."),
+            gettext_lazy("The mean minus the previous mean (Welch's t test)."),
         ),
-        Column(
-            gettext_lazy("Significant change of the mean"),
-            lambda q: _("yes") if q.significant else _("no"),
-            help=gettext_lazy(
-                "“yes” when the two periods' confidence intervals of the mean do not overlap."
-            ),
+        *comparison_columns(
+            gettext_lazy("Against the office's index (pp)"),
+            lambda q: q.against_office,
+            POINTS_CHANGE,
+            gettext_lazy("The area's index minus the office's (the mean of the rated areas)."),
         ),
     ),
     help=gettext_lazy(
@@ -731,26 +852,81 @@ DEPARTMENTS = Table(
                 "hidden to protect anonymity (listed last, by name)."
             ),
         ),
-        Column(
-            gettext_lazy("Mean"),
-            lambda row: None if row.hidden else row.rating.mean,
-            MEAN,
-            gettext_lazy("The mean of all its rated areas' answers."),
-        ),
-        Column(
+        *estimate_columns(
             gettext_lazy("Satisfaction index (%)"),
-            lambda row: None if row.hidden else row.rating.satisfaction_index,
+            lambda row: row.index,
             PERCENT,
             gettext_lazy("Share of positive answers (4 or 5) among all its answers on the scale."),
         ),
+        *comparison_columns(
+            gettext_lazy("Change of the index (pp)"),
+            lambda row: row.index_change,
+            POINTS_CHANGE,
+            gettext_lazy("Since the previous period, in percentage points."),
+        ),
     ),
     help=gettext_lazy("The figures of each department named in the questionnaires."),
+)
+DEPARTMENT_AREAS = Table(
+    gettext_lazy("Departments by area"),
+    (
+        Column(
+            gettext_lazy("Department"),
+            lambda row: row[0].name,
+            help=gettext_lazy("The department named (hidden ones are not listed)."),
+        ),
+        Column(gettext_lazy("Key"), lambda row: row[1].key, help=KEY_HELP),
+        Column(gettext_lazy("Area"), lambda row: row[1].text, QUESTION_TEXT, QUESTION_HELP),
+        Column(
+            gettext_lazy("Answers"),
+            lambda row: row[1].index.n if row[1].index else 0,
+            COUNT,
+            gettext_lazy("The department's answers on the scale to the area."),
+        ),
+        *estimate_columns(
+            gettext_lazy("Satisfaction index (%)"), lambda row: row[1].index, PERCENT, INDEX_HELP
+        ),
+        *comparison_columns(
+            gettext_lazy("Change of the index (pp)"),
+            lambda row: row[1].change,
+            POINTS_CHANGE,
+            gettext_lazy(
+                "Since the previous period; the p-value after Holm's correction across the "
+                "department's areas."
+            ),
+        ),
+    ),
+    help=gettext_lazy("Each rated area's index in each department shown."),
+    frozen_columns=1,
+)
+CHANNELS = Table(
+    gettext_lazy("Channels"),
+    (
+        Column(
+            gettext_lazy("Channel"),
+            lambda row: str(row.label),
+            help=gettext_lazy("Electronic (the website) or paper."),
+        ),
+        Column(
+            gettext_lazy("Questionnaires"),
+            lambda row: row.responses,
+            COUNT,
+            gettext_lazy("Questionnaires completed this way."),
+        ),
+        *estimate_columns(
+            gettext_lazy("Satisfaction index (%)"),
+            lambda row: row.index,
+            PERCENT,
+            gettext_lazy("Of all rated areas' answers of this channel."),
+        ),
+    ),
+    help=gettext_lazy("Electronic and paper questionnaires compared."),
 )
 IMPROVEMENT = Table(
     gettext_lazy("Areas for improvement"),
     (
         Column(
-            gettext_lazy("Ranking"),
+            gettext_lazy("Finding"),
             lambda row: row[0],
             help=gettext_lazy("Which list the row is on."),
         ),
@@ -762,22 +938,22 @@ IMPROVEMENT = Table(
         ),
         Column(gettext_lazy("Key"), lambda row: row[2].key, help=KEY_HELP),
         Column(gettext_lazy("Area"), lambda row: row[2].text, QUESTION_TEXT, QUESTION_HELP),
-        Column(
-            gettext_lazy("Satisfaction index (%)"),
-            lambda row: row[2].rating.satisfaction_index,
-            PERCENT,
-            INDEX_HELP,
+        *estimate_columns(
+            gettext_lazy("Satisfaction index (%)"), lambda row: row[2].index, PERCENT, INDEX_HELP
         ),
-        Column(
-            gettext_lazy("Change (pp)"),
-            lambda row: row[2].index_change,
+        *comparison_columns(
+            gettext_lazy("Difference (pp)"),
+            lambda row: row[3],
             POINTS_CHANGE,
-            gettext_lazy("Change of the index since the previous period, in percentage points."),
+            gettext_lazy(
+                "Against the office's index, or the change since the previous period, in "
+                "percentage points (as the list says)."
+            ),
         ),
     ),
     help=gettext_lazy(
-        "The rated areas with the lowest index, and those whose index fell most since the "
-        "previous period."
+        "The rated areas significantly below the office's index, and those whose index fell "
+        "or rose significantly since the previous period (empty when none did)."
     ),
 )
 COMMENTS = Table(
@@ -884,15 +1060,19 @@ def _write_sheets(report, sheets):
     table(OTHER_QUESTIONS, _option_rows(report.choice_questions))
     table(PROFILE, _option_rows(report.profile))
     table(DEPARTMENTS, report.departments)
-    lowest, declined = (
-        _("Lowest satisfaction index"),
-        _("Largest decline since the previous period"),
+    table(DEPARTMENT_AREAS, [(row, area) for row in report.departments for area in row.areas])
+    table(CHANNELS, report.channels)
+    below, declined, improved = (
+        _("Significantly below the office's index"),
+        _("Significant decline"),
+        _("Significant improvement"),
     )
     table(
         IMPROVEMENT,
         [
-            *((lowest, place, q) for place, q in enumerate(report.lowest_areas, 1)),
-            *((declined, place, q) for place, q in enumerate(report.declined_areas, 1)),
+            *((below, n, q, q.against_office) for n, q in enumerate(report.areas_to_improve, 1)),
+            *((declined, n, q, q.index_change) for n, q in enumerate(report.declined_areas, 1)),
+            *((improved, n, q, q.index_change) for n, q in enumerate(report.improved_areas, 1)),
         ],
     )
     if report.filters.include_comments:

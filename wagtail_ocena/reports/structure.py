@@ -21,21 +21,48 @@ SIGNIFICANCE = 0.05
 METHODOLOGY = [
     _(
         "Rated areas use a scale from 1 (bad) to 5 (very good); “not applicable / hard to say” "
-        "answers are counted separately and left out of means and indices."
+        "answers are counted separately and left out of means and indices. Every share is of "
+        "those who answered the question; “no answer” counts the questionnaires that asked it "
+        "and left it unanswered."
+    ),
+    _(
+        "The respondents chose to fill in the questionnaire themselves: the sample is "
+        "self-selected, not random, and the figures describe those who answered, not all the "
+        "office's clients. The intervals and tests below measure chance variation only."
     ),
     _(
         "The satisfaction index is the share of positive answers (4 or 5) among the answers on "
-        "the scale. The office's overall index takes the answers of all rated areas together."
+        "the scale. The mean of the rated areas (the summary's headline) takes the answers of "
+        "all rated areas together; the overall-rating question is shown beside it and is not "
+        "part of it."
     ),
     _(
-        "The mean is given with its confidence interval at the 95 per cent level (Student's t "
-        "distribution). The previous period is as many calendar months before the report's "
-        "(for a period of whole months) or as many days before it. A change of the mean is "
-        "marked as significant (*) when the two periods' intervals do not overlap."
+        "Every index and mean is given with its 95 per cent interval: for one question's index "
+        "Wilson's score interval, for its mean Student's t. For figures pooled over several "
+        "areas (the mean of the rated areas, a department's, a month's or a channel's index) "
+        "each questionnaire counts as one cluster of answers, with the variance of a ratio "
+        "estimator, since one person's answers are not independent of each other. With fewer "
+        "than %(minimum)s answers (for pooled figures: questionnaires), or where an interval "
+        "would leave the scale, the report states “too few answers for an interval” instead."
     ),
     _(
-        "Questions are matched across questionnaire versions by their key; each question shows "
-        "the wording of the newest version that asks it."
+        "The previous period is as many calendar months before the report's (for a period of "
+        "whole months) or as many days before it. It is compared with only if questionnaires "
+        "were completed on at least half of its days and there are at least %(minimum)s of "
+        "them; otherwise the report says “no comparable data”."
+    ),
+    _(
+        "A change of an index is tested with the two-proportion test, of a mean with Welch's "
+        "t test, and of a pooled figure with the cluster-corrected test of a difference of "
+        "ratios; an area's index is tested against the office's the same way. Across the areas "
+        "of one report (and of one department) the p-values are corrected by Holm's method; a "
+        "difference is significant when its corrected p-value is below 0.05. The trend is the "
+        "weighted least-squares slope of the monthly index, tested with Student's t."
+    ),
+    _(
+        "Figures are rounded half up, the same in the PDF, on the screen and in the XLSX and "
+        "CSV files. Questions are matched across questionnaire versions by their key; each "
+        "question shows the wording of the newest version that asks it."
     ),
 ]
 WITHHELD_NOTE = _(
@@ -326,9 +353,7 @@ class Report:
 
     @property
     def legal_basis(self):
-        return self.office.legal_basis or _(
-            "The office's ordinance on the customer-satisfaction survey"
-        )
+        return self.office.legal_basis.strip() or _("not given in the office data")
 
     @property
     def previous_hidden(self):
@@ -352,4 +377,7 @@ class Report:
 
     @property
     def methodology(self):
-        return [*METHODOLOGY, ANONYMITY_NOTE % {"minimum": self.minimum_group}]
+        return [
+            *(text % {"minimum": self.minimum_answers} for text in METHODOLOGY),
+            ANONYMITY_NOTE % {"minimum": self.minimum_group},
+        ]

@@ -29,14 +29,14 @@ def department_bars(departments):
 @register.filter
 def percent(value, digits=1):
     """A share in percent, "–" when there is nothing to divide."""
-    if value is None:
+    if value is None or value == "":  # "": a figure of a missing estimate
         return "–"
     return charts.rounded(value, int(digits)) + "%"
 
 
 @register.filter
 def decimal(value, digits=2):
-    if value is None:
+    if value is None or value == "":
         return "–"
     return charts.rounded(value, int(digits))
 
@@ -44,7 +44,7 @@ def decimal(value, digits=2):
 @register.filter
 def signed(value, digits=1):
     """A change with its sign: +3,2 or −1,5."""
-    if value is None:
+    if value is None or value == "":
         return "–"
     formatted = charts.rounded(abs(value), int(digits))
     if not formatted.strip("0,."):
@@ -70,7 +70,7 @@ def interval(estimate, digits=1):
     if estimate is None:
         return "–"
     if estimate.interval is None:
-        return _("too few answers for an interval")
+        return "(" + _("too few answers for an interval") + ")"
     low, high = estimate.interval
     return f"[{charts.rounded(low, int(digits))}–{charts.rounded(high, int(digits))}]"
 
@@ -78,9 +78,19 @@ def interval(estimate, digits=1):
 @register.filter
 def p_value(comparison):
     """A test's p-value as a report prints it: "p < 0,001" or "p = 0,032"."""
-    p = comparison.tested_p if comparison is not None else None
+    p = getattr(comparison, "tested_p", getattr(comparison, "p", None))
     if p is None:
         return ""
     if p < 0.001:
         return "p < " + charts.rounded(0.001, 3)
     return "p = " + charts.rounded(p, 3)
+
+
+@register.filter
+def significance(comparison):
+    """Whether a tested difference is significant, with its (Holm-adjusted) p-value:
+    "yes (p = 0,007)", "no (p = 0,310)", or "–" where nothing was tested."""
+    if comparison is None or comparison.difference is None or comparison.tested_p is None:
+        return "–"
+    verdict = _("yes") if comparison.significant else _("no")
+    return f"{verdict} ({p_value(comparison)})"
