@@ -168,7 +168,7 @@ def test_synthetic_writer_needs_a_rebuild_and_gets_one(survey):
 def test_the_command_rebuilds_counts(survey):
     from django.core.management import CommandError, call_command
 
-    record_response(survey)
+    record_response(survey, {"czas-oczekiwania": "4"})
     DailyResponseCount.objects.all().delete()
 
     call_command("rebuild_survey_counts", site=survey.get_site().pk, stdout=io.StringIO())

@@ -222,9 +222,10 @@ def raw_figures(rows, questionnaire):
 
 
 def questionnaire_texts():
-    texts = {"rating": set(), "choice": set(), "open_text": set()}
+    # The overall rating is in no sheet's totals of ratings (it is not an area): left out.
+    texts = {"rating": set(), "overall_rating": set(), "choice": set(), "open_text": set()}
     for question in SurveyQuestion.objects.all():
-        kind = question.kind if question.kind in ("rating", "open_text") else "choice"
+        kind = question.kind if question.kind in texts else "choice"
         if question.kind != "department":
             texts[kind].add(question.text)
     return texts
@@ -268,12 +269,12 @@ def leaks(report, files, whole, cells, department_report):
         for msgid in ("Rated areas", "Other questions", "Respondent profile", "Comments"):
             if files.sheet(msgid):
                 found.append(f"sheet {_(msgid)!r} of a report below the minimum has rows")
-        for msgid in ("Areas for improvement", "Departments"):
+        for msgid in ("Areas for improvement", "Departments", "Departments by area", "Channels"):
             if any(v is not None for row in files.sheet(msgid) for v in list(row.values())[1:]):
                 found.append(f"sheet {_(msgid)!r} of a report below the minimum has figures")
         if any(row[_("Satisfaction index (%)")] is not None for row in files.sheet("Months")):
             found.append("months' indices of a report below the minimum")
-        for item in ("Overall satisfaction index (%)", "Mean rating"):
+        for item in ("Mean of the rated areas, index", "Mean of the rated areas, mean rating"):
             if summary.get(_(item)) is not None:
                 found.append(f"summary {_(item)!r} of a report below the minimum")
         if department_report and summary.get(_("Questionnaires")) == whole.count:
@@ -296,7 +297,7 @@ def leaks(report, files, whole, cells, department_report):
         }
         for row in files.sheet("Departments"):
             if row[_("Questionnaires")] is None and any(
-                row[_(h)] is not None for h in ("Mean", "Satisfaction index (%)")
+                value is not None for header, value in row.items() if header != _("Department")
             ):
                 found.append(f"figures of the hidden department {row[_('Department')]!r}")
     for label, cell in cells.items():

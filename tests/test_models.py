@@ -40,7 +40,14 @@ def test_new_survey_page_starts_with_the_default_polish_questionnaire(office):
     keys = [q.key for q in questions]
     assert len(keys) == len(set(keys)) == 23
     kinds = {q.kind for q in questions}
-    assert kinds == {"department", "single_choice", "rating", "open_text", "profile"}
+    assert kinds == {
+        "department",
+        "single_choice",
+        "rating",
+        "overall_rating",
+        "open_text",
+        "profile",
+    }
     texts = {q.key: q.text for q in questions}
     assert (
         texts["wydzial"]

@@ -650,7 +650,9 @@ def test_archived_xlsx_has_numbers_as_numbers_and_neutralised_text(
     summary = dict(workbook["Podsumowanie"].iter_rows(min_row=2, values_only=True))
     assert summary["Adres"] == "ul. Testowa 1"
     assert summary["Autor"] == "Anna Nowak"
-    assert summary["95% PU od"] < summary["Średnia ocena"] < summary["95% PU do"]
+    assert 1 <= summary["Średnia ocen obszarów, średnia ocena"] <= 5
+    # Fewer than 30 questionnaires: no interval, as the PDF says “za mało odpowiedzi”.
+    assert summary["Średnia ocen obszarów, średnia ocena: przedział 95%, od"] is None
     assert isinstance(row["Odpowiedzi"], int)
     comments = [row[2] for row in workbook["Uwagi"].iter_rows(min_row=2, values_only=True)]
     assert "'=1+1" in comments
@@ -1179,3 +1181,25 @@ def test_an_archived_file_changed_in_the_storage_is_not_sent(clerk_client, march
     assert not GeneratedReport.objects.get().is_intact()
     assert response.redirect_chain[-1][0] == requested["Location"]
     assert "nie zgadza się z sumą kontrolną" in response.content.decode()
+
+
+RATED = {"czas-oczekiwania": "4"}
+
+
+def test_a_channel_of_hidden_cells_only_hides_its_index(survey, office, settings):
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 5
+    usc, taxes, other = site_departments(survey.get_site())
+    for day in range(1, 11):
+        answer(survey, day, Channel.ELECTRONIC, usc, **RATED)
+        if day <= 6:
+            answer(survey, day, Channel.ELECTRONIC, other, **RATED)  # hidden with taxes
+    for day in range(1, 4):  # every paper sheet is of taxes, hidden with its 3
+        answer(survey, day, Channel.PAPER, taxes, **RATED)
+
+    report = build_report(survey.get_site(), MARCH)
+
+    assert taxes.pk in report.hidden_departments
+    channels = {row.channel: row for row in report.channels}
+    assert channels["paper"].hidden and channels["paper"].index is None
+    assert not channels["electronic"].hidden and channels["electronic"].index is not None
+    assert report.channel_difference.difference is None

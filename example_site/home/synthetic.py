@@ -72,7 +72,7 @@ class ResponseGenerator:
             kind = question.kind
             if kind == QuestionKind.DEPARTMENT:
                 answers[question.key] = department
-            elif kind == QuestionKind.RATING:
+            elif kind in (QuestionKind.RATING, QuestionKind.OVERALL_RATING):
                 if question.allow_not_applicable and rng.random() < 0.08:
                     answers[question.key] = NOT_APPLICABLE
                 elif question.required or rng.random() < 0.93:

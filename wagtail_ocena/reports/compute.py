@@ -183,7 +183,6 @@ def build_report(site, period, filters=None, user=None, now=None, group_comments
     office_index = _headline(report, clusters, previous_clusters)
     _areas(report, office_index)
     _months(report, responses, figures.months_rating, clusters)
-    _channels(report, clusters)
     _departments(
         report,
         site,
@@ -192,6 +191,7 @@ def build_report(site, period, filters=None, user=None, now=None, group_comments
         (clusters, previous_clusters),
         questions,
     )
+    _channels(report, responses, clusters)
     if filters.include_comments:
         report.comments_total = sum(
             total
@@ -398,21 +398,30 @@ def _months(report, responses, months_rating, clusters):
     report.trend = linear_trend(points)
 
 
-def _channels(report, clusters):
+def _channels(report, responses, clusters):
+    """Electronic against paper. A channel's figures are hidden unless at least the minimum
+    of its responses lie outside the hidden cells: otherwise, say when all paper sheets came
+    from one hidden department, the channel's index would be that department's."""
     minimum = report.minimum_answers
-    report.channels = [
-        ChannelResult(
-            channel.value,
-            channel.label,
-            report.by_channel.get(channel.value, 0),
-            _pooled(clusters.by_channel[channel.value], minimum)[0],
-        )
-        for channel in Channel
-        if report.by_channel.get(channel.value)
-    ]
-    paper = clusters.by_channel[Channel.PAPER].index
-    electronic = clusters.by_channel[Channel.ELECTRONIC].index
-    report.channel_difference = _pooled_change(paper, electronic)
+    hidden_months, hidden_departments = report.hidden_months, report.hidden_departments
+    shown = defaultdict(int)
+    for (month, channel, department, _version), total in responses.items():
+        if month not in hidden_months and department not in hidden_departments:
+            shown[channel] += total
+    report.channels = []
+    for channel in Channel:
+        if not report.by_channel.get(channel.value):
+            continue
+        row = ChannelResult(channel.value, channel.label, report.by_channel[channel.value])
+        if shown[channel.value] >= report.minimum_group:
+            row.index = _pooled(clusters.by_channel[channel.value], minimum)[0]
+        else:
+            row.hidden = True
+        report.channels.append(row)
+    if len(report.channels) == 2 and not any(row.hidden for row in report.channels):
+        paper = clusters.by_channel[Channel.PAPER].index
+        electronic = clusters.by_channel[Channel.ELECTRONIC].index
+        report.channel_difference = _pooled_change(paper, electronic)
 
 
 def _departments(report, site, scope, counts, clusters, questions):

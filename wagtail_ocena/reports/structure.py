@@ -206,6 +206,7 @@ class ChannelResult:
     label: str
     responses: int
     index: Estimate | None = None
+    hidden: bool = False  # for anonymity (compute._channels)
 
 
 @dataclass

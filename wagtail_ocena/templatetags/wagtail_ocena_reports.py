@@ -81,9 +81,10 @@ def p_value(comparison):
     p = getattr(comparison, "tested_p", getattr(comparison, "p", None))
     if p is None:
         return ""
+    # No-break spaces: a narrow cell breaks before the p-value, not inside it.
     if p < 0.001:
-        return "p < " + charts.rounded(0.001, 3)
-    return "p = " + charts.rounded(p, 3)
+        return "p\u00a0<\u00a0" + charts.rounded(0.001, 3)
+    return "p\u00a0=\u00a0" + charts.rounded(p, 3)
 
 
 @register.filter
