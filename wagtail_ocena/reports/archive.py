@@ -73,12 +73,12 @@ def _render(record):
     # A temporary file, not memory: an XLSX of a long period holds every response.
     with tempfile.TemporaryFile() as content:
         if record.format == ReportFormat.PDF:
-            content.write(render_report_pdf(report))
+            content.write(render_report_pdf(report, conclusions=record.conclusions))
         elif record.format == ReportFormat.CSV:
             for line in csv_rows(report):
                 content.write(line.encode())
         else:
-            write_xlsx(report, content)
+            write_xlsx(report, content, conclusions=record.conclusions)
         content.seek(0)
         checksum = sha256_of(content)
         content.seek(0)
