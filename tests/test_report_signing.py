@@ -1,6 +1,6 @@
 """The yearly report as the Secretary signs it: the administrator's conclusions and actions,
-the approval block at the end of the PDF, and the warning when the office data give no legal
-basis."""
+the approval block at the end of the PDF, the warning when the office data give no legal
+basis, and an identical request offered the file archived already instead of another copy."""
 
 import datetime
 import io
@@ -11,9 +11,15 @@ import pytest
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
+from wagtail_ocena.choices import Channel
 from wagtail_ocena.models import (
+    Answer,
+    Department,
     GeneratedReport,
+    ReportReason,
+    SurveyResponse,
 )
+from wagtail_ocena.reports.archive import data_sums, fingerprint, generate
 from wagtail_ocena.reports.compute import build_report
 from wagtail_ocena.reports.filters import ReportFilters
 from wagtail_ocena.reports.pdf import render_report_pdf
@@ -250,10 +256,176 @@ def test_the_warning_links_to_the_office_data_only_for_who_may_edit_them(
     assert "/officesettings/" not in page
 
 
+# --- The same report asked for again ------------------------------------------------------
+
+
+def test_an_identical_request_is_offered_the_archived_file(clerk_client, march, site, archive):
+    archive(clerk_client, site, "pdf", conclusions=CONCLUSIONS)
+    first = GeneratedReport.objects.get()
+
+    offer = archive(clerk_client, site, "pdf", conclusions=CONCLUSIONS)
+
+    assert offer.status_code == 200
+    assert GeneratedReport.objects.count() == 1
+    html = offer.content.decode()
+    assert f'href="/admin/ocena/archive/{first.pk}/file/"' in html
+    assert f'href="/admin/ocena/archive/{first.pk}/"' in html
+    assert "Anna Nowak" in html
+    assert 'name="again"' in html
+    assert "Wydłużyć godziny pracy BOI w czwartki." in html  # kept for another copy
+
+    another = archive(clerk_client, site, "pdf", conclusions=CONCLUSIONS, again="on")
+
+    assert another.status_code == 302
+    second = GeneratedReport.objects.exclude(pk=first.pk).get()
+    assert another["Location"] == f"/admin/ocena/archive/{second.pk}/"
+    assert second.conclusions == first.conclusions
+    assert second.fingerprint == first.fingerprint
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"format": "xlsx"},
+        {"conclusions": "Inne wnioski."},
+        {"include_comments": ""},
+        {"channel": "paper"},
+        {"date_to": "2026-03-30"},
+    ],
+)
+def test_a_different_request_makes_another_copy(clerk_client, march, site, archive, change):
+    archive(clerk_client, site, "pdf")
+
+    response = archive(clerk_client, site, **{"file_format": "pdf", **change})
+
+    assert response.status_code == 302
+    assert GeneratedReport.objects.count() == 2
+
+
+def changed_comment(survey):
+    answer = Answer.objects.filter(question__key="uwagi").first()
+    assert Answer.objects.filter(pk=answer.pk).redact() == 1
+
+
+def corrected(**changes):
+    """Correct one of March's responses: its answers as given, with ``changes``."""
+
+    def correct(survey):
+        response = SurveyResponse.objects.get(
+            answers__question__key="ogolna-ocena", answers__rating=3
+        )
+        answers = {"wydzial": response.department, **ANSWERS, "ogolna-ocena": "3"}
+        response.correct({**answers, **changes})
+
+    return correct
+
+
+def renamed_department(survey):
+    department = Department.objects.for_site(survey.get_site()).first()
+    department.name = "Urząd Stanu Cywilnego (USC)"
+    department.save()
+
+
+DATA_CHANGES = {
+    "an electronic response": lambda survey: record_response(survey),
+    "a paper entry": lambda survey: record_response(
+        survey, channel=Channel.PAPER, batch="BOI", sheet_number=1
+    ),
+    "a paper entry in the period compared with": lambda survey: record_response(
+        survey, channel=Channel.PAPER, submitted_on=datetime.date(2026, 2, 10)
+    ),
+    "a deleted response": lambda survey: SurveyResponse.objects.order_by("pk").first().delete(),
+    "a redacted comment": changed_comment,
+    "a corrected rating": corrected(**{"ogolna-ocena": "1"}),
+    "a corrected choice": corrected(**{"cel-wizyty": "wniosek"}),
+    "a corrected department": lambda survey: corrected(
+        wydzial=Department.objects.for_site(survey.get_site()).last()
+    )(survey),
+    "a renamed department": renamed_department,
+}
+
+
+@pytest.mark.parametrize("change", DATA_CHANGES.values(), ids=DATA_CHANGES.keys())
+def test_changed_data_make_another_copy(clerk_client, march, site, archive, change):
+    archive(clerk_client, site, "pdf")
+    first = GeneratedReport.objects.get()
+    before = fingerprint(site, MARCH, ReportFilters(), "pdf")
+    assert first.fingerprint == before
+
+    change(march)
+
+    assert fingerprint(site, MARCH, ReportFilters(), "pdf") != before
+    response = archive(clerk_client, site, "pdf")
+    assert response.status_code == 302
+    assert GeneratedReport.objects.count() == 2
+
+
+def test_the_fingerprint_ignores_what_the_report_does_not_read(march, site, other_office_survey):
+    before = fingerprint(site, MARCH, ReportFilters(), "pdf")
+    without_comments = fingerprint(site, MARCH, ReportFilters(include_comments=False), "pdf")
+
+    record_response(other_office_survey)  # another office
+    record_response(march, submitted_on=datetime.date(2026, 4, 2))  # after the period
+    record_response(march, submitted_on=datetime.date(2025, 12, 31))  # before the one compared
+    changed_comment(march)
+
+    assert fingerprint(site, MARCH, ReportFilters(), "pdf") != before  # the comment
+    assert fingerprint(site, MARCH, ReportFilters(include_comments=False), "pdf") == (
+        without_comments
+    )
+
+
+def test_the_data_are_summed_in_one_query(march, site, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        sums = data_sums(site, MARCH, ReportFilters())
+    assert len(sums) == 4 and all(sums)
+
+
+def test_the_fingerprint_is_of_the_data_the_file_was_made_from(
+    clerk_client, march, site, django_capture_on_commit_callbacks
+):
+    # Requested, then a sheet typed in before the background task runs.
+    record = GeneratedReport.objects.request(site, MARCH, ReportFilters(), "pdf", None)
+    record_response(march, channel=Channel.PAPER)
+    generate(GeneratedReport.objects.get(pk=record.pk))
+
+    record.refresh_from_db()
+    assert record.fingerprint == fingerprint(site, MARCH, ReportFilters(), "pdf")
+
+
+def test_a_damaged_or_unfinished_file_is_not_offered(clerk_client, march, site, archive):
+    archive(clerk_client, site, "pdf")
+    damaged = GeneratedReport.objects.get()
+    with open(damaged.file.path, "ab") as content:
+        content.write(b"changed")
+
+    assert archive(clerk_client, site, "pdf").status_code == 302
+    assert GeneratedReport.objects.count() == 2
+
+
+def test_a_report_made_before_a_change_is_not_offered(clerk_client, march, site, archive):
+    before_change = generate(
+        GeneratedReport.objects.request(
+            site,
+            MARCH,
+            ReportFilters(),
+            "pdf",
+            None,
+            at_once=True,
+            reason=ReportReason.BEFORE_CHANGE,
+            replaced_version=march.current_version,
+        )
+    )
+    assert before_change.fingerprint == fingerprint(site, MARCH, ReportFilters(), "pdf")
+
+    assert archive(clerk_client, site, "pdf").status_code == 302
+    assert GeneratedReport.objects.count() == 2
+
+
 # --- Permissions --------------------------------------------------------------------------
 
 
-def test_without_the_permission_to_generate_no_report_is_made(
+def test_without_the_permission_to_generate_no_report_is_offered_or_made(
     clerk_client, editor_client, march, site, archive, django_user_model
 ):
     archive(clerk_client, site, "pdf")
@@ -261,4 +433,29 @@ def test_without_the_permission_to_generate_no_report_is_made(
 
     for client in (editor_client, logged_in(reader)):
         assert archive(client, site, "pdf").status_code == 403
+        assert archive(client, site, "pdf", again="on").status_code == 403
     assert GeneratedReport.objects.count() == 1
+
+
+def test_only_a_report_the_user_may_open_is_offered(
+    clerk_client, march, site, archive, django_user_model
+):
+    archive(clerk_client, site, "pdf")
+    colleagues = GeneratedReport.objects.get()
+    author = office_user(django_user_model, "autor", site, "generate_generatedreport")
+    reader = office_user(
+        django_user_model, "czyta", site, "generate_generatedreport", "view_generatedreport"
+    )
+
+    # May not open a colleague's report: gets a copy of their own, told nothing of the other.
+    response = archive(logged_in(author), site, "pdf")
+    assert response.status_code == 302
+    mine = GeneratedReport.objects.get(created_by=author)
+    assert str(colleagues.pk) not in response["Location"]
+    # Their own is offered to them next time.
+    assert archive(logged_in(author), site, "pdf").status_code == 200
+    # Whoever may read the archive is offered the newest.
+    offer = archive(logged_in(reader), site, "pdf")
+    assert offer.status_code == 200
+    assert f"/admin/ocena/archive/{mine.pk}/file/" in offer.content.decode()
+    assert GeneratedReport.objects.count() == 2

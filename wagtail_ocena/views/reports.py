@@ -24,6 +24,7 @@ from ..models import (
     SurveyResponse,
 )
 from ..permissions import APPROVE, DELETE, GENERATE, OPEN, VIEW, policy
+from ..reports.archive import fingerprint, identical_report
 from ..reports.compute import build_report
 from ..reports.signing import legal_basis_missing
 from .admin import OfficeAdminView, OfficeView, admin_url, listing_url
@@ -88,7 +89,13 @@ class ReportView(OfficeReportMixin, TemplateView):
 
 class ReportExportView(OfficeReportMixin, View):
     """Archive the report as PDF or XLSX, or its responses as CSV; a background task makes
-    the file."""
+    the file. If a file of the same request, made from the same data, is archived already
+    (and the user may open it), the user is offered that file first, and may still ask for
+    another copy."""
+
+    template_name = "wagtail_ocena/admin/report_identical.html"
+    page_title = gettext_lazy("An identical report is archived")
+    header_icon = "doc-full"
 
     def post(self, request, *args, **kwargs):
         form = self.report_form(request.POST)
@@ -100,15 +107,28 @@ class ReportExportView(OfficeReportMixin, View):
             )
         if not archive_form.is_valid():
             return self.refuse(" ".join(archive_form.errors["conclusions"]))
+        period, filters = form.cleaned_data["period"], form.report_filters()
         # A CSV holds the responses only: the conclusions would be in no file.
         conclusions = (
             "" if file_format == ReportFormat.CSV else archive_form.cleaned_data["conclusions"]
         )
+        if not archive_form.cleaned_data["again"]:
+            identical = identical_report(
+                request.user,
+                self.office.site,
+                period,
+                filters,
+                file_format,
+                conclusions,
+                fingerprint(self.office.site, period, filters, file_format, conclusions),
+            )
+            if identical is not None:
+                return self.render_to_response(self.get_context_data(identical=identical))
         with transaction.atomic():
             record = GeneratedReport.objects.request(
                 self.office.site,
-                form.cleaned_data["period"],
-                form.report_filters(),
+                period,
+                filters,
                 file_format,
                 request.user,
                 conclusions=conclusions,
@@ -125,6 +145,21 @@ class ReportExportView(OfficeReportMixin, View):
         return HttpResponseRedirect(
             admin_url("report", self.office.site.pk) + "?" + urlencode(asked)
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        asked = [
+            (key, value)
+            for key, value in self.request.POST.items()
+            if key not in ("csrfmiddlewaretoken", "again")
+        ]
+        report_query = urlencode([(k, v) for k, v in asked if k not in ("format", "conclusions")])
+        context.update(
+            office=self.office,
+            asked=asked,
+            report_url=admin_url("report", self.office.site.pk) + "?" + report_query,
+        )
+        return context
 
 
 class ArchivedReportMixin(OfficeAdminView):
