@@ -1066,10 +1066,10 @@ def test_if_one_offices_report_fails_no_office_gets_one(
     record_response(SurveyPage.objects.get(pk=alias.pk), {"ogolna-ocena": "5"})
     render = archive.render_report_pdf
 
-    def fails_for_the_second_office(report):
+    def fails_for_the_second_office(report, **options):
         if report.office.site == other_site:
             raise RuntimeError("no fonts")
-        return render(report)
+        return render(report, **options)
 
     monkeypatch.setattr(archive, "render_report_pdf", fails_for_the_second_office)
 

@@ -4,12 +4,13 @@
 from .answers import QuestionField, SurveyResponseForm
 from .office import OfficeSettingsForm
 from .paper import PaperSheetForm
-from .reports import ReportForm
+from .reports import ReportArchiveForm, ReportForm
 
 __all__ = [
     "OfficeSettingsForm",
     "PaperSheetForm",
     "QuestionField",
+    "ReportArchiveForm",
     "ReportForm",
     "SurveyResponseForm",
 ]

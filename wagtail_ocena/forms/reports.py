@@ -12,8 +12,11 @@ from ..conf import get_setting
 from ..models import Department, SurveyVersion
 from ..reports.filters import ReportFilters
 from ..reports.period import PRESETS, Period, preset_period
+from ..reports.signing import normalised_conclusions
 from .paper import PaperSheetForm
 
+# Some pages of the PDF at most: a register of improvement actions is kept elsewhere.
+CONCLUSIONS_MAX_LENGTH = 20_000
 # No survey predates it, and the period compared with must still be a valid date.
 EARLIEST_REPORT_DATE = datetime.date(2000, 1, 1)
 TODAY_NOT_REPORTED = _(
@@ -121,3 +124,25 @@ class ReportForm(forms.Form):
             version=data.get("version"),
             include_comments=data.get("include_comments", False),
         )
+
+
+class ReportArchiveForm(forms.Form):
+    """What the administrator adds to a report when archiving it: the conclusions drawn and
+    the actions decided, printed before the approval block (not in a CSV, which holds the
+    responses only); and ``again``, to archive another copy of a file archived already."""
+
+    conclusions = forms.CharField(
+        label=_("Conclusions and actions"),
+        required=False,
+        max_length=CONCLUSIONS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "The conclusions drawn from the results and the improvement actions decided, "
+            "printed in the PDF and the XLSX before the approval block. Optional; they cannot "
+            "be changed once the report is archived. Separate paragraphs with an empty line."
+        ),
+    )
+    again = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_conclusions(self):
+        return normalised_conclusions(self.cleaned_data["conclusions"])

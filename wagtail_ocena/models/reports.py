@@ -126,6 +126,14 @@ class GeneratedReport(models.Model):
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING
     )
     error = models.TextField(_("error"), blank=True)
+    conclusions = models.TextField(
+        _("conclusions and actions"),
+        blank=True,
+        help_text=_("Written by the administrator when archiving; printed in the report."),
+    )
+    # What the file was made from (``reports.archive.fingerprint``): an identical request
+    # with unchanged data is offered this file instead of another copy.
+    fingerprint = models.CharField(_("data fingerprint"), max_length=64, blank=True)
     file = models.FileField(
         _("file"), upload_to=report_file_path, storage=report_storage, blank=True
     )

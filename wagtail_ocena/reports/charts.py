@@ -6,13 +6,11 @@ Every chart is an image with a text alternative (``role="img"`` and a title); th
 shows the same figures in a table next to it.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from .statistics import SCALE
+from .statistics import SCALE, decimal_half_up
 
 # From "bad" to "very good"; apart in lightness too, so the order survives black-and-white print.
 SCALE_COLOURS = {1: "#a50f15", 2: "#ef8a62", 3: "#d9d9d9", 4: "#67a9cf", 5: "#08519c"}
@@ -25,8 +23,7 @@ def rounded(value, digits):
 
     number_format() cuts a float's digits off: 88.89 would print as 88,8.
     """
-    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
-    return number_format(exact, digits)
+    return number_format(decimal_half_up(float(value), digits), digits)
 
 
 def _percent(value, digits=0):

@@ -6,11 +6,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from ..printing import write_accessible_pdf
+from .signing import legal_basis_missing, paragraphs
 
 
-def render_report_pdf(report, language=None):
+def render_report_pdf(report, language=None, conclusions=""):
     """PDF bytes of ``report`` (tagged, PDF/UA-1), in the site's language unless ``language``
-    says otherwise.
+    says otherwise, ending with the administrator's ``conclusions`` and the block the report
+    is approved and signed on (``reports/signing.html``).
 
     The report must be built with ``group_comments=True``: the PDF shows the most frequent
     comments once each, not the admin page's newest ones one by one.
@@ -20,8 +22,12 @@ def render_report_pdf(report, language=None):
 
     with open(finders.find("wagtail_ocena/css/report.css"), encoding="utf-8") as css:
         report_css = css.read()
+    context = {
+        "report": report,
+        "report_css": report_css,
+        "conclusions": paragraphs(conclusions),
+        "legal_basis_missing": legal_basis_missing(report.office),
+    }
     with translation.override(language or settings.LANGUAGE_CODE):
-        html = render_to_string(
-            "wagtail_ocena/reports/report_pdf.html", {"report": report, "report_css": report_css}
-        )
+        html = render_to_string("wagtail_ocena/reports/report_pdf.html", context)
     return write_accessible_pdf(html)

@@ -57,6 +57,7 @@ from .sheets import (
     Table,
     neutralise,
 )
+from .signing import write_conclusions_sheet
 from .statistics import SCALE
 
 RAW_CHUNK = 5000
@@ -426,13 +427,14 @@ WORKBOOK_OPTIONS = {
 }
 
 
-def write_xlsx(report, output):
+def write_xlsx(report, output, conclusions=""):
     """Write the report as an XLSX workbook to the binary file ``output``: a summary, a
-    sheet per section of the report, the comments, the methodology, the explanations of
-    every sheet's columns and the raw responses."""
+    sheet per section of the report, the comments, the methodology, the ``conclusions`` if
+    any, the explanations of every sheet's columns and the raw responses."""
     with xlsxwriter.Workbook(output, WORKBOOK_OPTIONS) as workbook:
         sheets = Sheets(workbook)
         _write_sheets(report, sheets)
+        write_conclusions_sheet(sheets, conclusions)
         raw_sheet(sheets, report, explain_first=True)
 
 

@@ -657,13 +657,15 @@ def linear_trend(points):
 # --- rounding ----------------------------------------------------------------------------
 
 
-def round_half_up(value, digits=1):
-    """``value`` rounded to ``digits`` places, ties away from zero, on its decimal form.
+def decimal_half_up(value, digits=1):
+    """``value`` to ``digits`` places as a ``Decimal``, ties away from zero, on its decimal
+    form: 66.65 → 66.7 and 2.675 → 2.68 as printed, although the binary floats lie below."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
 
-    The one rule for screen, PDF, XLSX and CSV: 66.65 → 66.7 and 2.675 → 2.68 as printed,
-    although the binary floats lie just below. None and non-finite values pass through.
-    """
+
+def round_half_up(value, digits=1):
+    """``value`` rounded by ``decimal_half_up``, as a float: the one rule for screen, PDF,
+    XLSX and CSV. None and non-finite values pass through."""
     if value is None or not math.isfinite(value):
         return value
-    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
-    return float(exact) + 0.0  # + 0.0 turns −0.0 into 0.0
+    return float(decimal_half_up(value, digits)) + 0.0  # + 0.0 turns −0.0 into 0.0

@@ -8,15 +8,25 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 from wagtail.log_actions import log
+from wagtail.permissions import policy_registry
 
-from ..forms import ReportForm
-from ..models import GeneratedReport, ReportApproval, ReportFormat, SurveyResponse
+from ..forms import ReportArchiveForm, ReportForm
+from ..models import (
+    GeneratedReport,
+    OfficeSettings,
+    ReportApproval,
+    ReportFormat,
+    SurveyResponse,
+)
 from ..permissions import APPROVE, DELETE, GENERATE, OPEN, VIEW, policy
+from ..reports.archive import fingerprint, identical_report
 from ..reports.compute import build_report
+from ..reports.signing import legal_basis_missing
 from .admin import OfficeAdminView, OfficeView, admin_url, listing_url
 
 LOG_REPORT_DELETE = "wagtail_ocena.report.delete"
@@ -62,9 +72,12 @@ class ReportView(OfficeReportMixin, TemplateView):
         form = self.report_form(self.request.GET if asked else None)
         context["form"] = form
         context["office"] = self.office
+        context["legal_basis_missing"] = legal_basis_missing(self.office.settings)
+        context["office_data_url"] = office_data_url(self.request.user, self.office.site)
         if asked and form.is_valid():
             context["report"] = self.build(form)
             context["export_url"] = admin_url("report_export", self.office.site.pk)
+            context["archive_form"] = ReportArchiveForm()
             context["formats"] = ReportFormat.choices
             if policy(SurveyResponse).user_has_permission_for_instance(
                 self.request.user, DELETE, self.office.site
@@ -76,26 +89,77 @@ class ReportView(OfficeReportMixin, TemplateView):
 
 class ReportExportView(OfficeReportMixin, View):
     """Archive the report as PDF or XLSX, or its responses as CSV; a background task makes
-    the file."""
+    the file. If a file of the same request, made from the same data, is archived already
+    (and the user may open it), the user is offered that file first, and may still ask for
+    another copy."""
+
+    template_name = "wagtail_ocena/admin/report_identical.html"
+    page_title = gettext_lazy("An identical report is archived")
+    header_icon = "doc-full"
 
     def post(self, request, *args, **kwargs):
         form = self.report_form(request.POST)
+        archive_form = ReportArchiveForm(request.POST)
         file_format = request.POST.get("format")
         if not form.is_valid() or file_format not in ReportFormat.values:
-            messages.error(
-                request, _("The report could not be requested: check the period and filters.")
+            return self.refuse(
+                _("The report could not be requested: check the period and filters.")
             )
-            query = urlencode({k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"})
-            return HttpResponseRedirect(admin_url("report", self.office.site.pk) + "?" + query)
+        if not archive_form.is_valid():
+            return self.refuse(" ".join(archive_form.errors["conclusions"]))
+        period, filters = form.cleaned_data["period"], form.report_filters()
+        # A CSV holds the responses only: the conclusions would be in no file.
+        conclusions = (
+            "" if file_format == ReportFormat.CSV else archive_form.cleaned_data["conclusions"]
+        )
+        if not archive_form.cleaned_data["again"]:
+            identical = identical_report(
+                request.user,
+                self.office.site,
+                period,
+                filters,
+                file_format,
+                conclusions,
+                fingerprint(self.office.site, period, filters, file_format, conclusions),
+            )
+            if identical is not None:
+                return self.render_to_response(self.get_context_data(identical=identical))
         with transaction.atomic():
             record = GeneratedReport.objects.request(
                 self.office.site,
-                form.cleaned_data["period"],
-                form.report_filters(),
+                period,
+                filters,
                 file_format,
                 request.user,
+                conclusions=conclusions,
             )
         return HttpResponseRedirect(admin_url("archived_report", record.pk))
+
+    def refuse(self, message):
+        messages.error(self.request, message)
+        asked = {
+            key: value
+            for key, value in self.request.POST.items()
+            if key not in ("csrfmiddlewaretoken", "conclusions", "again")
+        }
+        return HttpResponseRedirect(
+            admin_url("report", self.office.site.pk) + "?" + urlencode(asked)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        asked = [
+            (key, value)
+            for key, value in self.request.POST.items()
+            if key not in ("csrfmiddlewaretoken", "again")
+        ]
+        report_query = urlencode([(k, v) for k, v in asked if k not in ("format", "conclusions")])
+        context.update(
+            office=self.office,
+            asked=asked,
+            report_url=admin_url("report", self.office.site.pk) + "?" + report_query,
+        )
+        return context
 
 
 class ArchivedReportMixin(OfficeAdminView):
@@ -120,6 +184,11 @@ class ArchivedReportView(ArchivedReportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["record"] = self.record
+        if self.record.format != ReportFormat.CSV:  # a CSV prints no office data
+            context["legal_basis_missing"] = legal_basis_missing(
+                OfficeSettings.of(self.record.site)
+            )
+            context["office_data_url"] = office_data_url(self.request.user, self.record.site)
         may_list = self.user_has_permission(VIEW)
         context["archive_url"] = listing_url(GeneratedReport) if may_list else None
         context["may_delete"] = self.user_has_permission_for_instance(DELETE, self.record)
@@ -130,6 +199,15 @@ class ArchivedReportView(ArchivedReportMixin, TemplateView):
         if context["may_approve"] and context["approval"] is None:
             context["approved_other"] = _approval_of_period(self.record)
         return context
+
+
+def office_data_url(user, site):
+    """Where ``user`` edits ``site``'s office data, or None if they may not."""
+    # Wagtail's own policy for its site settings, as the office data views ask it.
+    settings_policy = policy_registry.get_by_type(OfficeSettings)
+    if settings_policy.user_has_permission_for_instance(user, "change", site):
+        return reverse("wagtail_ocena_officesettings_edit", args=[site.pk])
+    return None
 
 
 def _approval_of_period(record):
