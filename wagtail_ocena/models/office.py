@@ -73,6 +73,11 @@ class OfficeSettings(ClusterableModel, BaseSiteSetting):
         verbose_name = _("office data")
         verbose_name_plural = _("office data")
 
+    @property
+    def legal_basis_missing(self):
+        """No ordinance given: a report cannot name it, and a document to sign should."""
+        return not self.legal_basis.strip()
+
     def __str__(self):
         return self.name or str(self.site)
 

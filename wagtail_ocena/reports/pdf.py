@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from ..printing import write_accessible_pdf
-from .signing import legal_basis_missing, paragraphs
+from .signing import paragraphs
 
 
 def render_report_pdf(report, language=None, conclusions=""):
@@ -26,7 +26,7 @@ def render_report_pdf(report, language=None, conclusions=""):
         "report": report,
         "report_css": report_css,
         "conclusions": paragraphs(conclusions),
-        "legal_basis_missing": legal_basis_missing(report.office),
+        "legal_basis_missing": report.office.legal_basis_missing,
     }
     with translation.override(language or settings.LANGUAGE_CODE):
         html = render_to_string("wagtail_ocena/reports/report_pdf.html", context)

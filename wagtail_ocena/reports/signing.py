@@ -33,12 +33,6 @@ def paragraphs(text):
     return [block.strip() for block in text.split("\n\n") if block.strip()]
 
 
-def legal_basis_missing(office):
-    """Whether the office data leave the legal basis empty: the report then names the
-    ordinance in general terms only, which a document to be signed should not."""
-    return not office.legal_basis.strip()
-
-
 def write_conclusions_sheet(sheets, conclusions):
     """The XLSX sheet of the conclusions, if there are any."""
     if conclusions:

@@ -350,7 +350,7 @@ class Report:
 
     @property
     def legal_basis_missing(self):
-        return not self.office.legal_basis.strip()
+        return self.office.legal_basis_missing
 
     @property
     def legal_basis(self):

@@ -26,7 +26,6 @@ from ..models import (
 from ..permissions import APPROVE, DELETE, GENERATE, OPEN, VIEW, policy
 from ..reports.archive import fingerprint, identical_report
 from ..reports.compute import build_report
-from ..reports.signing import legal_basis_missing
 from .admin import OfficeAdminView, OfficeView, admin_url, listing_url
 
 LOG_REPORT_DELETE = "wagtail_ocena.report.delete"
@@ -72,7 +71,7 @@ class ReportView(OfficeReportMixin, TemplateView):
         form = self.report_form(self.request.GET if asked else None)
         context["form"] = form
         context["office"] = self.office
-        context["legal_basis_missing"] = legal_basis_missing(self.office.settings)
+        context["legal_basis_missing"] = self.office.settings.legal_basis_missing
         context["office_data_url"] = office_data_url(self.request.user, self.office.site)
         if asked and form.is_valid():
             context["report"] = self.build(form)
@@ -185,9 +184,7 @@ class ArchivedReportView(ArchivedReportMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["record"] = self.record
         if self.record.format != ReportFormat.CSV:  # a CSV prints no office data
-            context["legal_basis_missing"] = legal_basis_missing(
-                OfficeSettings.of(self.record.site)
-            )
+            context["legal_basis_missing"] = OfficeSettings.of(self.record.site).legal_basis_missing
             context["office_data_url"] = office_data_url(self.request.user, self.record.site)
         may_list = self.user_has_permission(VIEW)
         context["archive_url"] = listing_url(GeneratedReport) if may_list else None

@@ -11,7 +11,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_ocena', '0016_response_cluster_sums'),
+        ('wagtail_ocena', '0017_report_signing'),
     ]
 
     operations = [
