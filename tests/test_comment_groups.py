@@ -199,3 +199,38 @@ def test_a_pdf_needs_its_comments_grouped(survey, office):
         render_report_pdf(build_report(survey.get_site(), MARCH))
     # Without comments there is nothing to group.
     render_report_pdf(build_report(survey.get_site(), MARCH, ReportFilters(include_comments=False)))
+
+
+def test_comments_are_grouped_by_department_and_hidden_ones_together(survey, office, settings):
+    from wagtail_ocena.models import Department
+
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 3
+    site = survey.get_site()
+    usc, taxes, other = Department.objects.for_site(site).order_by("sort_order")
+    for department, texts in [
+        (usc, ["Brak parkingu.", "brak parkingu.", "Winda nie działa.", "Miło."]),
+        (taxes, ["Brak parkingu.", "Kolejka za długa.", "Miło."]),
+        (other, ["Brak parkingu."]),  # hidden (1), and taxes (3) with it
+    ]:
+        for text in texts:
+            record_response(
+                survey, {"wydzial": department, "uwagi": text}, submitted_on=MARCH.start
+            )
+
+    report = grouped(survey)
+
+    hidden = gettext("Departments hidden to protect anonymity")
+    assert report.hidden_departments == {taxes.pk, other.pk}
+    assert [
+        (g.department, " ".join(g.text.split()).lower(), g.count) for g in report.comment_groups
+    ] == [
+        (usc.name, "brak parkingu.", 2),
+        (usc.name, "miło.", 1),
+        (usc.name, "winda nie działa.", 1),
+        (hidden, "brak parkingu.", 2),
+        (hidden, "kolejka za długa.", 1),
+        (hidden, "miło.", 1),
+    ]
+    text = pdf_text(render_report_pdf(report))
+    assert usc.name in text and in_polish("Departments hidden to protect anonymity") in text
+    assert taxes.name not in text.split(in_polish("Comments"))[-1]

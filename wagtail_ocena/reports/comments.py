@@ -2,9 +2,26 @@
 
 import re
 
-from django.db.models import Count, Exists, Func, Max, Min, OuterRef, TextField
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from ..models import Answer, SurveyResponse
+from ..models.counts import NO_DEPARTMENT
+
+# The department key under which comment groups of departments a report hides are given.
+HIDDEN_DEPARTMENTS = -1
 
 # The admin page: the newest comments, one row each (each with its link to remove the text).
 COMMENT_LIMIT = 500
@@ -89,23 +106,42 @@ def newest_comments(site, period, filters):
     )[:COMMENT_LIMIT]
 
 
-def comment_groups(site, period, filters):
-    """(text, count, redacted) of the period's ``COMMENT_GROUP_LIMIT`` most frequent
-    comments, those with the same ``normalised_text`` counted as one and shown by one of
-    their texts: the most frequent first, then those said most recently, then by text.
-    Redacted comments make one group of their own, under the text that replaced theirs."""
+def comment_groups(site, period, filters, hidden_departments=()):
+    """(department key, text, count, redacted) of the period's ``COMMENT_GROUP_LIMIT`` most
+    frequent comments, grouped by department: those of one department with the same
+    ``normalised_text`` counted as one and shown by one of their texts, the most frequent
+    first, then those said most recently, then by text. Redacted comments make one group of
+    their own, under the text that replaced theirs. The departments in ``hidden_departments``
+    (keys, ``NO_DEPARTMENT`` among them) share the key ``HIDDEN_DEPARTMENTS``: their
+    comments are not told apart."""
     # Grouped in the database: a year's comments never come to Python. No answer id, and
     # nothing finer than the day to order by: the order residents answered in must not show.
+    department = Coalesce("response__department_id", Value(NO_DEPARTMENT))
+    hidden = sorted(hidden_departments)
+    if hidden:
+        department = Case(
+            When(
+                **{"response__department_id__in": [k for k in hidden if k != NO_DEPARTMENT]},
+                then=Value(HIDDEN_DEPARTMENTS),
+            ),
+            *(
+                [When(response__department_id__isnull=True, then=Value(HIDDEN_DEPARTMENTS))]
+                if NO_DEPARTMENT in hidden
+                else []
+            ),
+            default=department,
+            output_field=IntegerField(),
+        )
     return (
         answers_in(site, period, filters)
         .open_answers()
-        .annotate(key=NormalisedText("text"))
-        .values("redacted", "key")
+        .annotate(key=NormalisedText("text"), department_group=department)
+        .values("department_group", "redacted", "key")
         .annotate(
             count=Count("pk"),
             sample=Min("text"),
             newest=Max("response__submitted_on"),
         )
-        .order_by("-count", "-newest", "key", "redacted")
-        .values_list("sample", "count", "redacted")[:COMMENT_GROUP_LIMIT]
+        .order_by("-count", "-newest", "key", "redacted", "department_group")
+        .values_list("department_group", "sample", "count", "redacted")[:COMMENT_GROUP_LIMIT]
     )

@@ -35,6 +35,7 @@ from .statistics import (
     welch_test,
 )
 from .structure import (
+    HIDDEN_DEPARTMENTS_LABEL,
     ChannelResult,
     Comment,
     CommentGroup,
@@ -200,7 +201,7 @@ def build_report(site, period, filters=None, user=None, now=None, group_comments
         )
         if group_comments:
             report.comment_groups = (
-                _comment_groups(site, period, filters) if report.comments_total else []
+                _comment_groups(report, site, period, filters) if report.comments_total else []
             )
         elif report.comments_total:
             _comments(report, site, period, filters)
@@ -506,8 +507,19 @@ def _comments(report, site, period, filters):
         )
 
 
-def _comment_groups(site, period, filters):
+def _comment_groups(report, site, period, filters):
+    """The most frequent comments by department, in the departments' order (those hidden
+    together, last), each department's most frequent first."""
+    if filters.department:
+        rows = comments.comment_groups(site, period, filters)
+        return [CommentGroup(text, count, redacted) for _key, text, count, redacted in rows]
+    names = {row.key: row.name for row in report.departments if not row.hidden}
+    position = {key: number for number, key in enumerate(names)}
+    rows = comments.comment_groups(site, period, filters, report.hidden_departments)
+    hidden = str(HIDDEN_DEPARTMENTS_LABEL)
     return [
-        CommentGroup(text, count, redacted)
-        for text, count, redacted in comments.comment_groups(site, period, filters)
+        CommentGroup(text, count, redacted, names.get(key, hidden))
+        for key, text, count, redacted in sorted(
+            rows, key=lambda row: position.get(row[0], len(position))
+        )
     ]

@@ -15,6 +15,7 @@ from .period import Period
 from .statistics import RatingStats, Trend
 
 IMPROVEMENT_AREAS = 5
+HIDDEN_DEPARTMENTS_LABEL = _("Departments hidden to protect anonymity")
 # Below this (Holm-adjusted) p-value a difference is reported as significant.
 SIGNIFICANCE = 0.05
 
@@ -237,11 +238,14 @@ class Comment:
 
 @dataclass
 class CommentGroup:
-    """Comments of the same text (``comments.normalised_text``), shown once: in the PDF."""
+    """Comments of the same text (``comments.normalised_text``) in one department, shown
+    once: in the PDF."""
 
     text: str
     count: int
     redacted: bool = False
+    # The department's name, ``HIDDEN_DEPARTMENTS_LABEL``, or "" in one department's report.
+    department: str = ""
 
 
 @dataclass
