@@ -11,6 +11,7 @@ report hides (``hidden_cells``) and say so (``left_out_note``); see docs/reports
 import contextlib
 import csv
 import datetime
+import itertools
 import json
 import queue
 import threading
@@ -78,11 +79,6 @@ def _raw_questions(report):
     return [(key, keys[key]) for key in ordered]
 
 
-class _Unset:
-    """No answer has filled the cell yet (a filled cell may hold None)."""
-
-
-UNSET = _Unset()
 # What an answer is to the raw sheet besides a column: no column (the department question,
 # whose answer is the response's own column; a question the sheet does not show); or, in an
 # export without comments, an open answer, not read at all.
@@ -189,6 +185,7 @@ class _Labels:
         self.channels = {value: neutralise(str(label)) for value, label in Channel.choices}
         self.columns = {key: index for index, (key, _text) in enumerate(columns)}
         self.width = len(columns)
+        self.column_numbers = range(self.width)
         self.include_comments = report.filters.include_comments
         self.versions = {}
         # question id: (column, kind, position); option id: (label, position).
@@ -291,26 +288,39 @@ class _Labels:
 
     def answer_cells(self, tokens, texts):
         """The answer cells of one response; None if none of its answers is read."""
-        known, learn = self.tokens, self._learn
-        found = [known.get(token) or learn(token) for token in tokens.split(";")] if tokens else []
-        if texts:
+        if tokens:
+            try:  # C loops for the common case, every token known
+                found = list(map(self.tokens.__getitem__, tokens.split(";")))
+            except KeyError:
+                known, learn = self.tokens, self._learn
+                found = [known.get(token) or learn(token) for token in tokens.split(";")]
+        else:
+            found = []
+        if texts and texts != "[]":  # SQLite's JSON_GROUP_ARRAY of no answers
             found += [self._cell(answer) for answer in _text_answers(texts)]
-        cells = [UNSET] * self.width
+        cells = dict(found)
+        if len(cells) < len(found):  # two answers for one column, or for none
+            return self._several(found, tokens, texts)
+        if len(cells) <= (LEFT_OUT in cells):
+            return None
+        return list(map(cells.get, self.column_numbers))
+
+    def _several(self, found, tokens, texts):
         read = several = False
+        cells = {}
         for column, cell in found:
             if column < 0:
                 read = read or column == NO_COLUMN
-                continue
-            read = True
-            if cells[column] is UNSET:
-                cells[column] = cell
-            else:
+            elif column in cells:
                 several = True
+            else:
+                read = True
+                cells[column] = cell
         if not read:
             return None
         if several:
             return self._joined(tokens, texts)
-        return [None if cell is UNSET else cell for cell in cells]
+        return list(map(cells.get, self.column_numbers))
 
     def _joined(self, tokens, texts):
         """Cells where a question has several answers (multiple choice): its values in the
@@ -349,22 +359,35 @@ def raw_rows(report):
     responses = _responses(report)
     _without_jit(responses.db)
     labels.database = threading.Lock()
-    responses = _prefetched(responses, RAW_CHUNK, labels.database)
-    for day, channel, department_id, version_id, tokens, texts in responses:
-        version = labels.version(version_id)
-        cells = labels.answer_cells(tokens, texts)
+    channels, departments, versions = labels.channels, labels.response_departments, labels.versions
+    answer_cells = labels.answer_cells
+    rows, day_of = _prefetched(responses, RAW_CHUNK, labels.database)
+    for day, channel, department_id, version_id, tokens, texts in rows:
+        cells = answer_cells(tokens, texts)
         if cells is not None:
-            yield [day, labels.channel(channel), labels.department(department_id), version, *cells]
+            yield [
+                day_of(day),
+                channels.get(channel) or labels.channel(channel),
+                departments.get(department_id, ""),
+                versions.get(version_id) or labels.version(version_id),
+                *cells,
+            ]
 
 
 def _prefetched(queryset, chunk_size, lock):
-    """The rows of ``queryset``, each chunk fetched by a thread while the caller handles the
-    one before: the database's work (SQLite's in this process, which releases the GIL while
-    it steps; PostgreSQL's in its server) overlaps the writer's. The thread uses the
-    caller's connection (and so its transaction), holding ``lock`` while it fetches; other
-    queries on the connection meanwhile must hold it too."""
+    """The rows of ``queryset`` as the database gives them, each chunk fetched by a thread
+    while the caller handles the one before, and a function that converts the first value
+    (the day) as Django would, once for each day.
+
+    The database's work (SQLite's in this process, which releases the GIL while it steps;
+    PostgreSQL's in its server) overlaps the writer's. The thread uses the caller's
+    connection (and so its transaction), holding ``lock`` while it fetches; other queries on
+    the connection meanwhile must hold it too. Converting a day once rather than once per
+    row is most of what Django's own iteration would cost."""
     compiler = queryset.query.get_compiler(queryset.db)
     chunks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size)
+    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+    day_of = _memoised(*converters.pop(0, ((), None)), compiler.connection)
     handed = queue.Queue(maxsize=2)
     stop = threading.Event()
     done = object()
@@ -389,16 +412,39 @@ def _prefetched(queryset, chunk_size, lock):
                 raise chunk
             yield chunk
 
-    fetcher = threading.Thread(target=fetch, name="wagtail-ocena-raw-rows", daemon=True)
-    fetcher.start()
-    try:
-        yield from compiler.results_iter(results=received(), tuple_expected=True)
-    finally:
-        stop.set()
-        while fetcher.is_alive():
-            with contextlib.suppress(queue.Empty):
-                handed.get(timeout=0.1)
-        fetcher.join()
+    def rows():
+        fetcher = threading.Thread(target=fetch, name="wagtail-ocena-raw-rows", daemon=True)
+        fetcher.start()
+        try:
+            results = itertools.chain.from_iterable(received())
+            if converters:  # none but the day's on the backends Django ships
+                results = compiler.apply_converters(results, converters)
+            yield from results
+        finally:
+            stop.set()
+            while fetcher.is_alive():
+                with contextlib.suppress(queue.Empty):
+                    handed.get(timeout=0.1)
+            fetcher.join()
+
+    return rows(), day_of
+
+
+def _memoised(converters, expression, connection):
+    """A function applying Django's ``converters`` of ``expression``, once for each value."""
+    converted = {}
+
+    def convert(value):
+        try:
+            return converted[value]
+        except KeyError:
+            result = value
+            for converter in converters:
+                result = converter(result, expression, connection)
+            converted[value] = result
+            return result
+
+    return convert
 
 
 def _without_jit(alias):
