@@ -332,6 +332,7 @@ def test_postgresql_does_not_compile_the_raw_query(both_versions, site, settings
 
 def test_a_raw_export_left_unfinished_stops_its_fetching_thread(both_versions, site, monkeypatch):
     monkeypatch.setattr(spreadsheet, "RAW_CHUNK", 1)
+    monkeypatch.setattr(spreadsheet, "_in_process", lambda connection: False)  # even on SQLite
     rows = raw_rows(build_report(site, MARCH))
     next(rows), next(rows)  # the header and one response; more are being fetched
 
@@ -340,3 +341,17 @@ def test_a_raw_export_left_unfinished_stops_its_fetching_thread(both_versions, s
     assert "wagtail-ocena-raw-rows" not in {thread.name for thread in threading.enumerate()}
     # The connection is free again for the caller.
     assert SurveyResponse.objects.count() == 9
+
+
+@pytest.mark.parametrize("in_process", [True, False])
+def test_the_rows_are_the_same_fetched_by_a_thread_or_not(
+    both_versions, site, settings, monkeypatch, in_process
+):
+    """SQLite's rows are read in the caller's thread, a server's by a fetching thread: both
+    ways on either database."""
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
+    monkeypatch.setattr(spreadsheet, "RAW_CHUNK", 2)
+    monkeypatch.setattr(spreadsheet, "_in_process", lambda connection: in_process)
+    report = build_report(site, MARCH)
+
+    assert xlsx_rows(report)[1] == expected_rows(report)

@@ -141,7 +141,6 @@ def _responses(report):
     by semicolons (the same token, the same cell), those with text as one JSON array of
     arrays of the same and the text.
     """
-    fields = ("question_id", "rating", "not_applicable", "option_id", "department_id")
     textless = Answer.objects.filter(text="")
     with_text = Answer.objects.exclude(text="")  # the partial index of comments
     responses = responses_in(report.office.site, report.period, report.filters)
@@ -152,10 +151,13 @@ def _responses(report):
         responses.order_by("submitted_on", "pk")
         .values_list("submitted_on", "channel", "department_id", "version_id")
         .annotate(
-            tokens=_per_response(textless, _Joined(Cast(_JSONArray(*fields), TextField()))),
-            texts=_per_response(with_text, _JSONArrays(_JSONArray(*fields, "text"))),
+            tokens=_per_response(textless, _Joined(Cast(_JSONArray(*ANSWER_FIELDS), TextField()))),
+            texts=_per_response(with_text, _JSONArrays(_JSONArray(*ANSWER_FIELDS, "text"))),
         )
     )
+
+
+ANSWER_FIELDS = ("question_id", "rating", "not_applicable", "option_id", "department_id")
 
 
 def _token_answer(token):
@@ -193,7 +195,7 @@ class _Labels:
         self.options = {}
         # (column, cell) of each token: a few hundred stand for a million answers.
         self.tokens = {}
-        # Held around each query: the raw rows are fetched by another thread (_prefetched).
+        # Held around each query while the raw rows are fetched by another thread (_fetched).
         self.database = contextlib.nullcontext()
 
     def channel(self, value):
@@ -358,10 +360,9 @@ def raw_rows(report):
         labels.version(version.pk)
     responses = _responses(report)
     _without_jit(responses.db)
-    labels.database = threading.Lock()
     channels, departments, versions = labels.channels, labels.response_departments, labels.versions
     answer_cells = labels.answer_cells
-    rows, day_of = _prefetched(responses, RAW_CHUNK, labels.database)
+    rows, day_of = _fetched(responses, RAW_CHUNK, labels)
     for day, channel, department_id, version_id, tokens, texts in rows:
         cells = answer_cells(tokens, texts)
         if cells is not None:
@@ -374,20 +375,39 @@ def raw_rows(report):
             ]
 
 
-def _prefetched(queryset, chunk_size, lock):
-    """The rows of ``queryset`` as the database gives them, each chunk fetched by a thread
-    while the caller handles the one before, and a function that converts the first value
-    (the day) as Django would, once for each day.
+def _fetched(queryset, chunk_size, labels):
+    """The rows of ``queryset`` as the database gives them, ``chunk_size`` at a time, and a
+    function that converts the first value (the day) as Django would, once for each day:
+    most of what Django's own iteration would cost.
 
-    The database's work (SQLite's in this process, which releases the GIL while it steps;
-    PostgreSQL's in its server) overlaps the writer's. The thread uses the caller's
-    connection (and so its transaction), holding ``lock`` while it fetches; other queries on
-    the connection meanwhile must hold it too. Converting a day once rather than once per
-    row is most of what Django's own iteration would cost."""
+    From a database server, each chunk is fetched by a thread while the caller handles the
+    one before (``_prefetched``), so that the server's work overlaps the writer's; the
+    queries ``labels`` makes meanwhile wait for the thread. SQLite works in this process:
+    its module takes the GIL again after every row it steps, so a thread would only take
+    turns with the writer (measured: no overlap, and under load slower)."""
     compiler = queryset.query.get_compiler(queryset.db)
     chunks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size)
     converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
     day_of = _memoised(*converters.pop(0, ((), None)), compiler.connection)
+    if _in_process(compiler.connection):
+        rows = itertools.chain.from_iterable(chunks)
+    else:
+        labels.database = threading.Lock()
+        rows = _prefetched(chunks, labels.database)
+    if converters:  # none but the day's on the backends Django ships
+        rows = compiler.apply_converters(rows, converters)
+    return rows, day_of
+
+
+def _in_process(connection):
+    return connection.vendor == "sqlite"
+
+
+def _prefetched(chunks, lock):
+    """The rows of ``chunks`` (a cursor's), each chunk fetched by a thread while the caller
+    handles the one before. The thread uses the caller's connection (and so its
+    transaction), holding ``lock`` while it fetches; other queries on the connection
+    meanwhile must hold it too."""
     handed = queue.Queue(maxsize=2)
     stop = threading.Event()
     done = object()
@@ -412,22 +432,16 @@ def _prefetched(queryset, chunk_size, lock):
                 raise chunk
             yield chunk
 
-    def rows():
-        fetcher = threading.Thread(target=fetch, name="wagtail-ocena-raw-rows", daemon=True)
-        fetcher.start()
-        try:
-            results = itertools.chain.from_iterable(received())
-            if converters:  # none but the day's on the backends Django ships
-                results = compiler.apply_converters(results, converters)
-            yield from results
-        finally:
-            stop.set()
-            while fetcher.is_alive():
-                with contextlib.suppress(queue.Empty):
-                    handed.get(timeout=0.1)
-            fetcher.join()
-
-    return rows(), day_of
+    fetcher = threading.Thread(target=fetch, name="wagtail-ocena-raw-rows", daemon=True)
+    fetcher.start()
+    try:
+        yield from itertools.chain.from_iterable(received())
+    finally:
+        stop.set()
+        while fetcher.is_alive():
+            with contextlib.suppress(queue.Empty):
+                handed.get(timeout=0.1)
+        fetcher.join()
 
 
 def _memoised(converters, expression, connection):
