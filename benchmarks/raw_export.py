@@ -223,9 +223,14 @@ def measure(url, repeat, pairs=OURS):
     for ours, bare in RATIOS:
         if ours not in runs:
             continue
+        # Each round's ratio as well: on a shared machine the processors' speed changes from
+        # one minute to the next, and the two runs of a round are closest in time.
+        together = zip(runs[ours], runs[bare], strict=True)
+        rounds = sorted(o["seconds"] / b["seconds"] for o, b in together)
         print(
             f"ratio {ours} / {bare}: {median[ours] / median[bare]:.2f} (medians), "
-            f"{fastest[ours] / fastest[bare]:.2f} (fastest runs)"
+            f"{fastest[ours] / fastest[bare]:.2f} (fastest runs); by round "
+            f"{' '.join(f'{r:.2f}' for r in rounds)}"
         )
     return median
 
