@@ -253,9 +253,6 @@ class _Labels:
         label = self.channels.get(value)
         return neutralise(str(value)) if label is None else label
 
-    def department(self, department_id):
-        return self.response_departments.get(department_id, "")
-
     def version(self, version_id):
         """The version's code; its questions and options are known from then on."""
         code = self.versions.get(version_id)
