@@ -17,7 +17,8 @@ so that its peak memory (max RSS) is its own:
 
 Each step builds the report's structure first (not timed: the PDF needs it too) and runs
 in a transaction, as the archive renders a report. Ours and
-the bare writers alternate, ``--repeat`` times (3); the median and fastest runs are printed,
+the bare writers alternate, ``--repeat`` times (3; ``--pairs raw_xlsx`` for the raw XLSX and
+its floor only, to repeat them more often); the median and fastest runs are printed,
 and the ratios of ours to the bare writers. Besides wall-clock seconds, the median processor
 seconds of the step's own process (on PostgreSQL the database works in the server's).
 
@@ -195,17 +196,17 @@ def run_child(database_url, step):
     return reports.run_child(database_url, step, script=__file__)
 
 
-def measure(url, repeat):
-    runs = {step: [] for step in OURS + BARE}
+def measure(url, repeat, pairs=OURS):
+    pairs = [(ours, bare) for ours, bare in zip(OURS, BARE, strict=True) if ours in pairs]
+    runs = {step: [] for pair in pairs for step in pair}
     for _ in range(max(1, repeat)):
-        for ours, bare in zip(OURS, BARE, strict=True):
+        for ours, bare in pairs:
             runs[ours].append(run_child(url, ours))
             runs[bare].append(run_child(url, bare))
-    responses = runs["raw_xlsx"][0]["responses"]
-    rows = runs["bare_xlsx"][0]["rows"]
-    print(f"== N = {responses:,} responses ({url.split(':')[0]}), {rows:,} in the year's export "
-          f"of {len(runs['bare_xlsx'][0]['header'])} columns; the report "
-          f"built in {statistics.median(r['report_seconds'] for r in runs['raw_xlsx']):.1f} s "
+    ours, bare = (runs[step] for step in pairs[0])
+    print(f"== N = {ours[0]['responses']:,} responses ({url.split(':')[0]}), "
+          f"{bare[0]['rows']:,} in the year's export of {len(bare[0]['header'])} columns; the "
+          f"report built in {statistics.median(r['report_seconds'] for r in ours):.1f} s "
           f"(not timed below)")  # fmt: skip
     median, fastest = {}, {}
     for step, results in runs.items():
@@ -220,9 +221,16 @@ def measure(url, repeat):
             f"{extra}"
         )
     for ours, bare in RATIOS:
+        if ours not in runs:
+            continue
+        # Each round's ratio as well: on a shared machine the processors' speed changes from
+        # one minute to the next, and the two runs of a round are closest in time.
+        together = zip(runs[ours], runs[bare], strict=True)
+        rounds = sorted(o["seconds"] / b["seconds"] for o, b in together)
         print(
             f"ratio {ours} / {bare}: {median[ours] / median[bare]:.2f} (medians), "
-            f"{fastest[ours] / fastest[bare]:.2f} (fastest runs)"
+            f"{fastest[ours] / fastest[bare]:.2f} (fastest runs); by round "
+            f"{' '.join(f'{r:.2f}' for r in rounds)}"
         )
     return median
 
@@ -237,6 +245,11 @@ def main():
         help="Measure this database seeded by benchmarks/reports.py (repeatable).",
     )
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--pairs",
+        default=",".join(OURS),
+        help="Which of ours (each with its bare writer) to measure: " + ", ".join(OURS),
+    )
     args = parser.parse_args()
     if args.step:
         return child(args.step, args.database_url[0])
@@ -249,7 +262,7 @@ def main():
             urls.append(url)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} processors", flush=True)
     for url in urls:
-        measure(url, args.repeat)
+        measure(url, args.repeat, args.pairs.split(","))
 
 
 if __name__ == "__main__":

@@ -332,6 +332,7 @@ def test_postgresql_does_not_compile_the_raw_query(both_versions, site, settings
 
 def test_a_raw_export_left_unfinished_stops_its_fetching_thread(both_versions, site, monkeypatch):
     monkeypatch.setattr(spreadsheet, "RAW_CHUNK", 1)
+    monkeypatch.setattr(spreadsheet, "_in_process", lambda connection: False)  # even on SQLite
     rows = raw_rows(build_report(site, MARCH))
     next(rows), next(rows)  # the header and one response; more are being fetched
 
@@ -340,3 +341,53 @@ def test_a_raw_export_left_unfinished_stops_its_fetching_thread(both_versions, s
     assert "wagtail-ocena-raw-rows" not in {thread.name for thread in threading.enumerate()}
     # The connection is free again for the caller.
     assert SurveyResponse.objects.count() == 9
+
+
+@pytest.mark.parametrize("in_process", [True, False])
+def test_the_rows_are_the_same_fetched_by_a_thread_or_not(
+    both_versions, site, settings, monkeypatch, in_process
+):
+    """SQLite's rows are read in the caller's thread, a server's by a fetching thread: both
+    ways on either database."""
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
+    monkeypatch.setattr(spreadsheet, "RAW_CHUNK", 2)
+    monkeypatch.setattr(spreadsheet, "_in_process", lambda connection: in_process)
+    report = build_report(site, MARCH)
+
+    assert xlsx_rows(report)[1] == expected_rows(report)
+
+
+def test_answers_whose_ids_do_not_fit_the_packed_token(both_versions, site, settings, monkeypatch):
+    """An answer whose ids are too large to pack in one integer comes as a JSON array: here
+    the questions from the fifth on, next to packed tokens in the same responses."""
+    settings.WAGTAIL_OCENA_REPORT_MINIMUM_GROUP = 1
+    questions = sorted(SurveyQuestion.objects.values_list("pk", flat=True))
+    monkeypatch.setattr(spreadsheet, "QUESTION_BOUND", questions[4])
+    report = build_report(site, MARCH)
+    tokens = [row[4] for row in spreadsheet._responses(report) if row[4]]
+    tokens = {token for packed in tokens for token in packed.split(";")}
+
+    assert any(token.startswith("[") for token in tokens)
+    assert any(not token.startswith("[") for token in tokens)
+    assert xlsx_rows(report)[1] == expected_rows(report)
+    assert csv_dicts(report)[1] == [as_csv(row) for row in expected_rows(report)]
+
+
+def test_a_packed_token_is_the_answer_it_packs():
+    for answer in [
+        (1, None, False, None, None),
+        (7, 5, False, None, None),
+        (7, None, True, None, None),
+        (12, None, False, 0, None),
+        (12, None, False, spreadsheet.ID_BOUND - 2, None),
+        (3, None, False, None, spreadsheet.ID_BOUND - 2),
+        (spreadsheet.QUESTION_BOUND - 1, 6, True, 5, 9),
+    ]:
+        question, rating, not_applicable, option, department = answer
+        packed = (
+            ((question * 8 + (7 if rating is None else rating)) * 2 + not_applicable)
+            * spreadsheet.ID_BOUND
+            + (0 if option is None else option + 1)
+        ) * spreadsheet.ID_BOUND + (0 if department is None else department + 1)
+        assert packed < 2**63
+        assert spreadsheet._token_answer(str(packed)) == (*answer, "")
