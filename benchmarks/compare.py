@@ -53,7 +53,7 @@ def form_page_fields(questions, departments):
     fields = []
     for question in questions:
         kind = question.kind
-        if kind == QuestionKind.RATING:
+        if kind in (QuestionKind.RATING, QuestionKind.OVERALL_RATING):
             choices = ["1", "2", "3", "4", "5"]
             if question.allow_not_applicable:
                 choices.append(NOT_APPLICABLE_LABEL)

@@ -123,7 +123,10 @@ def seed(count):
                 value = value.name
             elif question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.PROFILE):
                 value = next(o.label for o in question.choice_options if o.key == value)
-            elif question.kind == QuestionKind.RATING and value != NOT_APPLICABLE:
+            elif (
+                question.kind in (QuestionKind.RATING, QuestionKind.OVERALL_RATING)
+                and value != NOT_APPLICABLE
+            ):
                 value = int(value)
             data[question.key.replace("-", "_")] = value
         return data
