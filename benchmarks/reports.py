@@ -5,6 +5,8 @@ over two years, and the same answers as submissions of a ``wagtail.contrib.forms
 Then each measured step runs in its own process, so its peak memory (max RSS) is its own:
 
 - ``report``: the report structure of the last 365 days (``reports.compute.build_report``);
+- ``report_mid_month``: the same for 365 days ending on the 15th of last month, whose partial
+  months at both ends are read from the daily counts instead of the monthly ones;
 - ``forms``: the same figures computed from the form submissions of those days, the way
   one would have to (load each submission's JSON, count in Python);
 - ``pdf``: the report's PDF as the task worker makes it, WeasyPrint imported and its fonts
@@ -18,9 +20,9 @@ Then each measured step runs in its own process, so its peak memory (max RSS) is
     scripts/with-postgres .venv/bin/python benchmarks/reports.py --sizes 10000,100000
 
 With DATABASE_URL pointing at PostgreSQL, each size gets its own database on that server;
-otherwise an SQLite file in a temporary directory. ``report`` and ``forms`` run ``--repeat``
-times (3), alternating; their median and first run are printed. Query plans of the
-report's main queries are printed for each size.
+otherwise an SQLite file in a temporary directory. ``report``, ``report_mid_month`` and
+``forms`` run ``--repeat`` times (3), alternating; their median and first run are printed.
+Query plans of the report's main queries are printed for each size.
 
 Seeding a million responses takes about 20 minutes. To seed two databases at once and time
 them one after the other, so that no measurement shares the processors:
@@ -49,10 +51,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-STEPS = ["report", "forms", "pdf", "pdf_cold", "xlsx", "csv", "forms_xlsx", "forms_csv"]
+STEPS = [
+    "report",
+    "report_mid_month",
+    "forms",
+    "pdf",
+    "pdf_cold",
+    "xlsx",
+    "csv",
+    "forms_xlsx",
+    "forms_csv",
+]
 # Timed more than once: the first read after the bulk load pays PostgreSQL's first-touch
 # costs (setting hint bits), which a database in daily use does not.
-REPEATED = ["report", "forms"]
+REPEATED = ["report", "report_mid_month", "forms"]
 
 
 def setup_django(database_url):
@@ -204,6 +216,15 @@ def step_report():
     return {"responses": report.responses, "index": round(report.overall.satisfaction_index, 2)}
 
 
+def step_report_mid_month():
+    from wagtail_ocena.reports.compute import build_report
+    from wagtail_ocena.reports.period import Period
+
+    end = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=15)
+    report = build_report(office_site(), Period(end - datetime.timedelta(days=364), end))
+    return {"responses": report.responses, "index": round(report.overall.satisfaction_index, 2)}
+
+
 def step_forms():
     """The yearly figures from Wagtail form submissions: what the form builder leaves you."""
     from django.utils import timezone
@@ -338,6 +359,7 @@ def query_plans():
         DailyDepartmentRating,
         DailyOfficeAnswerCount,
         DailyResponseCount,
+        MonthlyAreaCount,
     )
     from wagtail_ocena.reports.comments import comment_groups, newest_comments
     from wagtail_ocena.reports.filters import ReportFilters
@@ -350,6 +372,7 @@ def query_plans():
         (DailyAnswerCount, ["month", "question_id", "value"], {"department_key": 1}),
         (DailyDepartmentRating, ["department_key", "value"], {}),
         (DailyResponseCount, ["month", "channel", "department_key", "version_id"], {}),
+        (MonthlyAreaCount, ["department_key", "question_id", "value"], {}),
     ):
         from django.db.models import Sum
 
@@ -435,7 +458,7 @@ def main():
         "--repeat",
         type=int,
         default=3,
-        help="Runs of the report and forms steps, alternating (the others run once).",
+        help="Runs of the two report steps and forms, alternating (the others run once).",
     )
     parser.add_argument(
         "--seed-only",

@@ -9,7 +9,13 @@ import pytest
 from example_site.home.synthetic import ResponseGenerator
 from wagtail_ocena import counting
 from wagtail_ocena.choices import Channel
-from wagtail_ocena.models import Answer, DailyAnswerCount, DailyResponseCount, SurveyResponse
+from wagtail_ocena.models import (
+    Answer,
+    DailyAnswerCount,
+    DailyResponseCount,
+    MonthlyAreaCount,
+    SurveyResponse,
+)
 
 from .conftest import record_response
 
@@ -37,7 +43,7 @@ def recomputed(model, rows):
 
 def assert_counts_match_rows():
     tables = counting.rows_from_records(SurveyResponse.objects.all(), Answer.objects.all())
-    assert len(tables) == 4
+    assert len(tables) == 5
     for model, rows in tables:
         assert stored(model) == recomputed(model, rows), model.__name__
         assert stored(model), model.__name__
@@ -53,6 +59,8 @@ def test_counts_follow_random_responses_corrections_and_deletions(survey, other_
     survey.save_revision().publish()
     generators = {}
     responses = []
+    # Ten days across the end of a month, so that monthly counts have two months to keep apart.
+    first_day = datetime.date(2026, 1, 27)
     for step in range(300):
         page = rng.choice(surveys)
         version = rng.choice(list(page.versions.all()))
@@ -70,8 +78,7 @@ def test_counts_follow_random_responses_corrections_and_deletions(survey, other_
                     generator.answers(rng.random()),
                     site=site,
                     channel=rng.choice(Channel.values),
-                    submitted_on=datetime.date(2026, 1, 1)
-                    + datetime.timedelta(days=rng.randint(0, 9)),
+                    submitted_on=first_day + datetime.timedelta(days=rng.randint(0, 9)),
                 )
             )
         elif action < 0.85:
@@ -79,7 +86,7 @@ def test_counts_follow_random_responses_corrections_and_deletions(survey, other_
             answers = generators[(response.version_id, response.site_id)].answers(rng.random())
             response.correct(
                 answers,
-                submitted_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randint(0, 9)),
+                submitted_on=first_day + datetime.timedelta(days=rng.randint(0, 9)),
             )
         else:
             response = responses.pop(rng.randrange(len(responses)))
@@ -87,6 +94,8 @@ def test_counts_follow_random_responses_corrections_and_deletions(survey, other_
 
     assert SurveyResponse.objects.count() > 150
     assert_counts_match_rows()
+    months = set(MonthlyAreaCount.objects.exclude(count=0).values_list("day", flat=True))
+    assert months == {datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)}
 
 
 def test_corrections_and_deletions_of_stale_copies_keep_counts_true(survey):
@@ -121,12 +130,13 @@ def test_rebuild_recomputes_the_same_counts(survey):
             channel=Channel.PAPER,
             submitted_on=datetime.date(2026, 2, 1 + day),
         )
-    before = stored(DailyAnswerCount)
+    before = stored(DailyAnswerCount), stored(MonthlyAreaCount)
     DailyAnswerCount.objects.update(count=999)
+    MonthlyAreaCount.objects.update(count=999)
 
     counting.rebuild(site=site)
 
-    assert stored(DailyAnswerCount) == before
+    assert (stored(DailyAnswerCount), stored(MonthlyAreaCount)) == before
     assert_counts_match_rows()
 
 

@@ -7,7 +7,7 @@ themselves; a test holds them equal to the counts kept with every response.
 
 from django.db import connections, transaction
 from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
 from . import questions
 from .choices import POSITIVE_RATINGS, RATING_SCALE
@@ -17,6 +17,7 @@ from .models import (
     DailyDepartmentRating,
     DailyOfficeAnswerCount,
     DailyResponseCount,
+    MonthlyAreaCount,
     SurveyResponse,
 )
 from .models.counts import CLUSTER_SUMS, NO_DEPARTMENT
@@ -177,6 +178,26 @@ def department_ratings_from_rows(answers=None):
     )
 
 
+def monthly_area_counts_from_rows(answers=None):
+    """``MonthlyAreaCount`` rows computed from the answer rows themselves (``day`` being the
+    first day of the month)."""
+    answers = Answer.objects.all() if answers is None else answers
+    rated = questions.names_where(lambda kind: kind.rated)
+    return (
+        answers.filter(question__kind__in=rated)
+        .values(
+            "question_id",
+            site_id=F("response__site_id"),
+            day=TruncMonth("response__submitted_on"),
+            channel=F("response__channel"),
+            department_key=Coalesce("response__department_id", Value(NO_DEPARTMENT)),
+            value=questions.count_value_expression(lambda kind: kind.rated),
+        )
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
 def rows_from_records(responses, answers):
     """Every count table with the rows recomputed from ``responses`` and ``answers``."""
     return [
@@ -184,6 +205,7 @@ def rows_from_records(responses, answers):
         (DailyAnswerCount, answer_counts_from_rows(answers)),
         (DailyOfficeAnswerCount, office_answer_counts_from_rows(answers)),
         (DailyDepartmentRating, department_ratings_from_rows(answers)),
+        (MonthlyAreaCount, monthly_area_counts_from_rows(answers)),
     ]
 
 

@@ -4,6 +4,7 @@ from .counts import (
     DailyDepartmentRating,
     DailyOfficeAnswerCount,
     DailyResponseCount,
+    MonthlyAreaCount,
 )
 from .office import Department, OfficeSettings
 from .reports import (
@@ -26,6 +27,7 @@ __all__ = [
     "DailyResponseCount",
     "Department",
     "GeneratedReport",
+    "MonthlyAreaCount",
     "OfficeSettings",
     "QuestionOption",
     "ReportApproval",

@@ -5,9 +5,10 @@ Every change goes through ``count()`` (or ``recount()`` for a correction; a new 
 as one ``INSERT … ON CONFLICT DO UPDATE`` per table with its rows in key order, so concurrent
 submissions lock count rows in the same order and cannot deadlock. ``wagtail_ocena.counting.rebuild()`` recomputes them from the answer rows.
 
-Four tables, so that no report reads more rows than it needs: responses; answers per
-department (for reports of one department); answers of the whole office; and ratings per
-department (for the departments' indices).
+Five tables, so that no report reads more rows than it needs: responses; answers per
+department (for reports of one department); answers of the whole office; ratings per
+department (for the departments' indices); and each rated area's ratings per department and
+month (for the areas' indices per department over whole months).
 """
 
 import uuid
@@ -185,6 +186,34 @@ class DailyDepartmentRating(DailyCount):
         return f"{self.day} {self.department_key}={self.value}: {self.count}"
 
 
+class MonthlyAreaCount(DailyCount):
+    """``DailyAnswerCount``'s rows of rated areas (``kind.rated``) summed over each month:
+    what a report's index of each area per department reads for the period's whole months
+    (the days of a partial month at its edges come from ``DailyAnswerCount``).
+
+    A month's row in the daily tables' form, so that one upsert and one rebuild serve all
+    tables: its ``day`` is always the first day of the month, the same as ``month``.
+    """
+
+    question = models.ForeignKey(
+        "wagtail_ocena.SurveyQuestion", on_delete=models.CASCADE, related_name="+"
+    )
+    value = models.PositiveBigIntegerField()
+    department_key = models.PositiveBigIntegerField(default=NO_DEPARTMENT)
+
+    class Meta:
+        verbose_name = _("monthly area count")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "day", "question", "value", "channel", "department_key"],
+                name="wagtail_ocena_monthly_area_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.question_id}={self.value}: {self.count}"
+
+
 def count(response, answers, sign=1):
     """Add (``sign=1``) or take away (``sign=-1``) one response and its answer rows.
 
@@ -220,7 +249,8 @@ def _changes(response, answers, sign):
     ``totals`` being the values of the model's ``totals`` columns."""
     site, channel, day = response.site_id, response.channel, response.submitted_on
     department = response.department_id or NO_DEPARTMENT
-    by_department, by_office, ratings = Counter(), Counter(), Counter()
+    month = day.replace(day=1)
+    by_department, by_office, ratings, areas = Counter(), Counter(), Counter(), Counter()
     x = p = s = 0  # ratings on the scale, positive ones, their sum
     for answer in answers:
         kind = answer.question.type
@@ -231,6 +261,7 @@ def _changes(response, answers, sign):
         by_office[(site, day, answer.question_id, value, channel)] += sign
         if kind.rated:
             ratings[(site, day, response.version_id, channel, department, value)] += sign
+            areas[(site, month, answer.question_id, value, channel, department)] += sign
             if value in _SCALE:
                 x += 1
                 p += value in _POSITIVE
@@ -243,6 +274,7 @@ def _changes(response, answers, sign):
         DailyAnswerCount: {key: (n,) for key, n in by_department.items()},
         DailyOfficeAnswerCount: {key: (n,) for key, n in by_office.items()},
         DailyDepartmentRating: {key: (n,) for key, n in ratings.items()},
+        MonthlyAreaCount: {key: (n,) for key, n in areas.items()},
     }
 
 

@@ -3,7 +3,8 @@
 Each returns at most a few thousand sums per period, whatever the number of responses.
 """
 
-from collections import defaultdict
+import datetime
+from collections import Counter, defaultdict
 
 from django.db.models import Sum
 
@@ -13,8 +14,10 @@ from ..models import (
     DailyDepartmentRating,
     DailyOfficeAnswerCount,
     DailyResponseCount,
+    MonthlyAreaCount,
 )
 from ..models.counts import CLUSTER_SUMS
+from .period import Period
 
 
 def filtered(queryset, site, period, filters, version_field):
@@ -85,15 +88,43 @@ def cluster_sums(site, period, filters):
 
 def department_answer_sums(site, period, filters):
     """``(department_key, question_id, value) -> count`` of the period's answers to rated
-    questions' scale, from the detailed counts: each area's index per department."""
-    rows = (
-        filtered(DailyAnswerCount.objects, site, period, filters, "question__version_id")
-        .filter(question__kind__in=question_kinds.names_where(lambda kind: kind.rated))
-        .values_list("department_key", "question_id", "value")
-        .annotate(total=Sum("count"))
-        .order_by()
-    )
-    return {row[:3]: row[3] for row in rows if row[3]}
+    questions' scale: each area's index per department. The period's whole months are read
+    from the monthly counts, the days of a month it covers in part from the detailed ones."""
+    months, days = split_months(period)
+    parts = [(MonthlyAreaCount, months)] if months else []
+    parts += [(DailyAnswerCount, part) for part in days]
+    sums = Counter()
+    for table, part in parts:
+        rows = (
+            filtered(table.objects, site, part, filters, "question__version_id")
+            .filter(question__kind__in=question_kinds.names_where(lambda kind: kind.rated))
+            .values_list("department_key", "question_id", "value")
+            .annotate(total=Sum("count"))
+            .order_by()
+        )
+        for department, question, value, total in rows:
+            sums[(department, question, value)] += total
+    return {key: total for key, total in sums.items() if total}
+
+
+def split_months(period):
+    """``(months, days)``: the ``Period`` of the whole calendar months within ``period`` (or
+    None if it has none), and the ``Period``s of the days before and after them (none, one
+    or two)."""
+    one_day = datetime.timedelta(days=1)
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    after = period.end + one_day
+    last = period.end if after.day == 1 else period.end.replace(day=1) - one_day
+    if first > last:
+        return None, [period]
+    days = [Period(period.start, first - one_day)] if first > period.start else []
+    if last < period.end:
+        days.append(Period(last + one_day, period.end))
+    return Period(first, last), days
+
+
+def _next_month(day):
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 def days_with_responses(site, period, filters):
