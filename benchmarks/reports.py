@@ -14,7 +14,12 @@ Then each measured step runs in its own process, so its peak memory (max RSS) is
 - ``pdf_cold``: the same in a process that has not imported WeasyPrint yet;
 - ``xlsx`` / ``csv``: the report with all raw responses of the year as XLSX / CSV;
 - ``forms_xlsx`` / ``forms_csv``: the form submissions of the year exported by Wagtail's own
-  submissions view (its spreadsheet export, through the admin URL, as a superuser).
+  submissions view (its spreadsheet export, through the admin URL, as a superuser);
+- ``publish``: publishing changed questions (one question removed) of a survey page whose version
+  was answered all the seeded two years: what the editor's request waits for, the §5 report of
+  the version replaced included (``before_change``); rolled back afterwards, so that the step can
+  be repeated on the same database. A report file the request leaves to the background task
+  (queued when the transaction commits) is not part of it.
 
     .venv/bin/python benchmarks/reports.py --sizes 10000,100000
     scripts/with-postgres .venv/bin/python benchmarks/reports.py --sizes 10000,100000
@@ -61,6 +66,7 @@ STEPS = [
     "csv",
     "forms_xlsx",
     "forms_csv",
+    "publish",
 ]
 # Timed more than once: the first read after the bulk load pays PostgreSQL's first-touch
 # costs (setting hint bits), which a database in daily use does not.
@@ -350,6 +356,61 @@ def step_forms_csv():
     return _forms_export("csv")
 
 
+def prepare_publish():
+    """A database seeded by an older checkout gets this one's migrations (untimed)."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def step_publish():
+    from django.db import connection, transaction
+
+    from wagtail_ocena import before_change
+    from wagtail_ocena.models import GeneratedReport, SurveyPage, SurveyVersion
+
+    survey = SurveyPage.objects.live().get()
+    version = survey.current_version
+    first_day = datetime.date.today() - datetime.timedelta(days=730)
+    timed = {}
+    report_before_change = before_change.report_before_change
+
+    def timed_report(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return report_before_change(*args, **kwargs)
+        finally:
+            timed["before_change_seconds"] = round(time.perf_counter() - started, 3)
+
+    before_change.report_before_change = timed_report
+    with transaction.atomic():
+        # Versions never change: only here, and rolled back, is it dated back to the first
+        # response, so that its report covers the two years seeded.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {SurveyVersion._meta.db_table} SET created_at = %s WHERE id = %s",
+                [datetime.datetime.combine(first_day, datetime.time(8), datetime.UTC), version.pk],
+            )
+        survey = SurveyPage.objects.get(pk=survey.pk)
+        survey.questions = [q for q in survey.questions.raw_data if q["value"]["key"] != "uwagi"]
+        started = time.perf_counter()
+        survey.save_revision().publish()
+        seconds = time.perf_counter() - started
+        published = SurveyPage.objects.get(pk=survey.pk).current_version
+        records = list(GeneratedReport.objects.filter(replaced_version=version))
+        result = {
+            "publish_seconds": round(seconds, 3),
+            **timed,
+            "new_version": published.pk != version.pk,
+            "reports": [(r.status, str(r.period_start), str(r.period_end)) for r in records],
+        }
+        for record in records:
+            if record.file:
+                record.file.storage.delete(record.file.name)
+        transaction.set_rollback(True)
+    return result
+
+
 def query_plans():
     """EXPLAIN of the report's grouped queries, to show they use the count tables' index."""
     from django.db import connection
@@ -455,10 +516,13 @@ def main():
     parser.add_argument("--count", type=int, default=0)
     parser.add_argument("--database-url", help="Measure this seeded database (from --seed-only).")
     parser.add_argument(
+        "--steps", default=",".join(STEPS), help="The steps to time, comma-separated (all)."
+    )
+    parser.add_argument(
         "--repeat",
         type=int,
         default=3,
-        help="Runs of the two report steps and forms, alternating (the others run once).",
+        help="Runs of the report steps, forms and publish, alternating (the others run once).",
     )
     parser.add_argument(
         "--seed-only",
@@ -469,7 +533,7 @@ def main():
     if args.step:
         return child(args)
     if args.database_url:
-        measure(args.database_url, args.repeat)
+        measure(args.database_url, args.repeat, args.steps.split(","))
         return
 
     for size in [int(s) for s in args.sizes.split(",")]:
@@ -482,19 +546,20 @@ def main():
             flush=True,
         )
         if not args.seed_only:
-            measure(url, args.repeat)
+            measure(url, args.repeat, args.steps.split(","))
 
 
-def measure(url, repeat):
-    """Time every step on a seeded database and print the results and query plans."""
-    runs = {step: [] for step in STEPS}
+def measure(url, repeat, steps=STEPS):
+    """Time ``steps`` on a seeded database and print the results and query plans."""
+    runs = {step: [] for step in steps}
     for _ in range(max(1, repeat)):
-        for step in REPEATED:
-            runs[step].append(run_child(url, step))
-    for step in STEPS:
+        for step in REPEATED + ["publish"]:
+            if step in runs:
+                runs[step].append(run_child(url, step))
+    for step in steps:
         if not runs[step]:
             runs[step].append(run_child(url, step))
-    for step in STEPS:
+    for step in steps:
         seconds = [run["seconds"] for run in runs[step]]
         result = runs[step][0]
         detail = ", ".join(
@@ -505,10 +570,13 @@ def measure(url, repeat):
         if len(seconds) > 1:
             timing += f" (median of {len(seconds)}; first {seconds[0]:.2f} s)"
         print(f"{step:10} {timing}   peak {peak:6.0f} MB   {detail}")
-    speedup = statistics.median(r["seconds"] for r in runs["forms"]) / statistics.median(
-        r["seconds"] for r in runs["report"]
-    )
-    print(f"report structure vs form submissions (medians): {speedup:.1f}x as fast")
+    if runs.get("forms") and runs.get("report"):
+        speedup = statistics.median(r["seconds"] for r in runs["forms"]) / statistics.median(
+            r["seconds"] for r in runs["report"]
+        )
+        print(f"report structure vs form submissions (medians): {speedup:.1f}x as fast")
+    if "report" not in runs:
+        return
     plans = run_child(url, "plans")
     for name, plan in plans["plans"].items():
         print(f"plan ({plans['vendor']}) {name}: {' | '.join(plan.splitlines())}")

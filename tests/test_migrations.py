@@ -83,7 +83,7 @@ REFILLED = {"MonthlyAreaCount"}
 
 # Columns added after PREVIOUS that come back with their defaults: what was written in them
 # cannot be kept by a schema without them.
-ADDED_COLUMNS = {"GeneratedReport": {"conclusions": "", "fingerprint": ""}}
+ADDED_COLUMNS = {"GeneratedReport": {"conclusions": "", "fingerprint": "", "frozen": None}}
 
 
 def snapshot(apps):
@@ -225,7 +225,7 @@ def test_migrating_back_and_forward_keeps_every_row(survey, other_office_survey,
     }
     # Tables made after the previous migration come back empty, or filled from the rows.
     assert set(before) - set(at_previous) == {"UsedFormToken", "ReportApproval", *REFILLED}
-    # So do the columns added to kept tables since, where nothing refills them (0017).
+    # So do the columns added to kept tables since, where nothing refills them (0017, 0020).
     for name, defaults in ADDED_COLUMNS.items():
         before[name] = [{**row, **defaults} for row in before[name]]
     assert snapshot(installed_apps) == before

@@ -892,14 +892,19 @@ def publish_changed_questions(admin_client, survey, **fields):
     return admin_client.post(f"/admin/pages/{survey.pk}/edit/", data, follow=True)
 
 
-def test_publishing_changed_questions_archives_the_report_first(admin_client, march):
+def test_publishing_changed_questions_archives_the_report_first(
+    admin_client, march, django_capture_on_commit_callbacks
+):
     old_version = march.current_version
 
-    response = publish_changed_questions(admin_client, march)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = publish_changed_questions(admin_client, march)
 
     record = GeneratedReport.objects.get()
     assert record.reason == "before_change"
     assert record.replaced_version == old_version
+    # Frozen in the publication, its file made by the task queued when it committed.
+    assert record.frozen["format"] == 1
     assert record.status == "done"
     # The version was made today, and a report ends yesterday at the latest.
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
@@ -915,9 +920,9 @@ def test_publishing_changed_questions_archives_the_report_first(admin_client, ma
 
 def test_if_the_report_fails_the_questions_are_not_published(admin_client, march, monkeypatch):
     def broken(*args, **kwargs):
-        raise RuntimeError("no fonts")
+        raise RuntimeError("no counts")
 
-    monkeypatch.setattr("wagtail_ocena.reports.archive.render_report_pdf", broken)
+    monkeypatch.setattr("wagtail_ocena.before_change.build_report", broken)
 
     response = publish_changed_questions(admin_client, march)
 
@@ -927,7 +932,8 @@ def test_if_the_report_fails_the_questions_are_not_published(admin_client, march
     assert SurveyVersion.objects.filter(page=survey).count() == 1
     assert [q["value"]["key"] for q in survey.questions.raw_data][:1] == ["wydzial"]
     failed = GeneratedReport.objects.get()
-    assert (failed.status, failed.error) == ("failed", "RuntimeError: no fonts")
+    assert (failed.status, failed.error) == ("failed", "RuntimeError: no counts")
+    assert failed.frozen is None  # nothing to render: the report is made again on publishing
 
 
 def test_text_only_changes_need_no_report(admin_client, march):
@@ -966,10 +972,10 @@ def test_other_ways_of_publishing_freeze_the_questions_only_after_the_report(
     admin_client, march, monkeypatch
 ):
     def broken(*args, **kwargs):
-        raise RuntimeError("no fonts")
+        raise RuntimeError("no counts")
 
     # Workflow approval, bulk and scheduled publishing all publish the revision like this.
-    monkeypatch.setattr("wagtail_ocena.reports.archive.render_report_pdf", broken)
+    monkeypatch.setattr("wagtail_ocena.before_change.build_report", broken)
     changed_questions_revision(march).publish()
 
     survey = SurveyPage.objects.get(pk=march.pk)
@@ -984,7 +990,7 @@ def test_other_ways_of_publishing_freeze_the_questions_only_after_the_report(
 
     survey = SurveyPage.objects.get(pk=march.pk)
     assert survey.current_version.number == 2
-    assert GeneratedReport.objects.filter(status="done", reason="before_change").count() == 1
+    assert GeneratedReport.objects.filter(status="pending", reason="before_change").count() == 1
     edit_page = admin_client.get(f"/admin/pages/{march.pk}/edit/").content.decode()
     assert "Opublikowane pytania jeszcze nie obowiązują" not in edit_page
 
@@ -996,7 +1002,7 @@ def test_a_database_error_in_the_report_inside_a_workflow_transaction(march, mon
         with connection.cursor() as cursor:
             cursor.execute("SELECT * FROM no_such_table")
 
-    monkeypatch.setattr("wagtail_ocena.reports.archive.render_report_pdf", failing_query)
+    monkeypatch.setattr("wagtail_ocena.before_change.build_report", failing_query)
 
     # A workflow's approval publishes inside its own transaction.
     with transaction.atomic():
@@ -1007,7 +1013,9 @@ def test_a_database_error_in_the_report_inside_a_workflow_transaction(march, mon
     assert SurveyPage.objects.get(pk=march.pk).current_version.number == 1
 
 
-def test_a_scheduled_change_archives_the_report_when_it_goes_live(admin_client, march):
+def test_a_scheduled_change_archives_the_report_when_it_goes_live(
+    admin_client, march, django_capture_on_commit_callbacks
+):
     from django.core.management import call_command
 
     old_version = march.current_version
@@ -1031,7 +1039,8 @@ def test_a_scheduled_change_archives_the_report_when_it_goes_live(admin_client, 
     revision.content["go_live_at"] = past.isoformat()
     revision.approved_go_live_at = past
     revision.save(update_fields=["content", "approved_go_live_at"])
-    call_command("publish_scheduled")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_scheduled")
 
     record = GeneratedReport.objects.get()
     assert (record.status, record.replaced_version) == ("done", old_version)
@@ -1057,21 +1066,26 @@ def test_every_office_answering_through_an_alias_gets_its_report(
 
 
 def test_if_one_offices_report_fails_no_office_gets_one(
-    admin_client, march, other_office_survey, monkeypatch, settings
+    admin_client,
+    march,
+    other_office_survey,
+    monkeypatch,
+    settings,
+    django_capture_on_commit_callbacks,
 ):
-    from wagtail_ocena.reports import archive
+    from wagtail_ocena import before_change
 
     other_site = other_office_survey.get_site()
     alias = march.create_alias(parent=other_site.root_page, update_slug="ankieta-koronowo")
     record_response(SurveyPage.objects.get(pk=alias.pk), {"ogolna-ocena": "5"})
-    render = archive.render_report_pdf
+    compute = before_change.build_report
 
-    def fails_for_the_second_office(report, **options):
-        if report.office.site == other_site:
-            raise RuntimeError("no fonts")
-        return render(report, **options)
+    def fails_for_the_second_office(site, *args, **options):
+        if site == other_site:
+            raise RuntimeError("no counts")
+        return compute(site, *args, **options)
 
-    monkeypatch.setattr(archive, "render_report_pdf", fails_for_the_second_office)
+    monkeypatch.setattr(before_change, "build_report", fails_for_the_second_office)
 
     response = publish_changed_questions(admin_client, march)
 
@@ -1083,8 +1097,9 @@ def test_if_one_offices_report_fails_no_office_gets_one(
     assert SurveyPage.objects.get(pk=march.pk).current_version.number == 1
 
     # Once it works, one report per office, as if the failed attempt never happened.
-    monkeypatch.setattr(archive, "render_report_pdf", render)
-    publish_changed_questions(admin_client, SurveyPage.objects.get(pk=march.pk))
+    monkeypatch.setattr(before_change, "build_report", compute)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_changed_questions(admin_client, SurveyPage.objects.get(pk=march.pk))
 
     done = GeneratedReport.objects.filter(status="done")
     assert sorted(done.values_list("site_id", flat=True)) == sorted(
@@ -1094,6 +1109,7 @@ def test_if_one_offices_report_fails_no_office_gets_one(
 
 
 def test_an_editor_without_report_permission_gets_no_link(march, django_user_model):
+    # The report is frozen as the questions are published; its file is made afterwards.
     from django.contrib.auth.models import Group
 
     editor = django_user_model.objects.create_user("redaktorka", password="x")
@@ -1104,7 +1120,7 @@ def test_an_editor_without_report_permission_gets_no_link(march, django_user_mod
     html = response.content.decode()
     assert "zarchiwizowano raport wyników wersji" in html
     assert "Otwórz raport" not in html
-    assert GeneratedReport.objects.get().status == "done"
+    assert GeneratedReport.objects.get().status == "pending"
 
 
 def test_the_command_archives_a_report(march, site, tmp_path):

@@ -69,6 +69,7 @@ FILLED = {
     "wagtail_ocena_admin:archived_report_file": "report",
     "wagtail_ocena_admin:archived_report_delete": "report",
     "wagtail_ocena_admin:archived_report_approval": "report",
+    "wagtail_ocena_admin:archived_report_render": "report",
     "wagtail_ocena_officesettings_edit": "office_data",
     "wagtail_ocena_officesettings_preview": "office_data",
     **{

@@ -2,21 +2,24 @@
 
 A changed question set takes effect (is frozen as a new version that residents answer) only
 after the report of the version it replaces has been archived, for every office that
-collected responses with it. The page editor's "Publish" archives it first and can stop
-the publication with a message; other ways of publishing (workflow approval, bulk
-publishing, scheduled publication, scripts) archive it when the page goes live, and if that
-fails the old questions stay in effect and the editor is warned, until a publication
-succeeds.
+collected responses with it: its figures are computed and frozen in the publication, its
+PDF rendered from them in the background (``reports.frozen``). The page editor's "Publish"
+archives it first and can stop the publication with a message; other ways of publishing
+(workflow approval, bulk publishing, scheduled publication, scripts) archive it when the page
+goes live, and if that fails the old questions stay in effect and the editor is warned, until
+a publication succeeds.
 """
 
 import datetime
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Max, Q
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
@@ -27,10 +30,13 @@ from .models import (
     ReportReason,
     ReportStatus,
     SurveyResponse,
+    SurveyVersion,
 )
+from .names import version_code
 from .permissions import OPEN, policy
-from .reports.archive import generate
+from .reports.compute import build_report
 from .reports.filters import ReportFilters
+from .reports.frozen import freeze
 from .reports.period import Period
 
 logger = logging.getLogger(__name__)
@@ -42,9 +48,14 @@ def report_before_change(page, user=None, revision=None):
     One report per office (site) that has responses of the version — the page's own and
     those of its aliases — covering the version's whole life, or since its last such report
     (from that report's last day, which it may have covered only in part). A report already
-    made for this revision is reused. Runs at once; all or nothing: if one report cannot be
-    made, none is archived (the failed one stays in the archive as failed, with its error)
-    and this raises. Returns the reports.
+    made for this revision is reused.
+
+    Each report's figures are computed now, from the daily counts, and frozen as data on its
+    record (``reports.frozen``); the background task renders its PDF from them when the
+    transaction commits, so that the publication does not wait for the file, and the file
+    shows the results as they were at the change. All or nothing: if one report cannot be
+    computed, none is recorded (the failed one stays in the archive as failed, with its
+    error) and this raises. Returns the reports.
     """
     version = page.current_version
     if version is None:
@@ -52,50 +63,61 @@ def report_before_change(page, user=None, revision=None):
     sites = Site.objects.filter(
         pk__in=SurveyResponse.objects.filter(version=version).values("site_id")
     ).order_by("pk")
-    new_records = []
+    # The version that will replace it, numbered as ``SurveyPage.freeze_version`` will.
+    newest = SurveyVersion.objects.filter(page_id=version.page_id).aggregate(n=Max("number"))
+    change = {
+        "replaced": version.code,
+        "replaced_by": version_code(version.page_id, newest["n"] + 1),
+        "on": timezone.localdate(),
+    }
+    attempt = {}
     try:
         with transaction.atomic():
-            return [_report_of_site(version, site, user, revision, new_records) for site in sites]
-    except Exception:
-        # The rows went with the rollback; their files are not in the database.
-        for record in new_records:
-            if record.file:
-                record.file.storage.delete(record.file.name)
-        failed = new_records[-1] if new_records else None
-        if failed is not None and failed.status == ReportStatus.FAILED:
-            failed.file = None
-            failed._state.adding = True
-            failed.save()
+            return [
+                _report_of_site(version, site, (user, revision, change), attempt) for site in sites
+            ]
+    except Exception as error:
+        # The reports made went with the rollback; the failure stays on record.
+        if attempt:
+            GeneratedReport.objects.request(
+                *attempt["request"],
+                status=ReportStatus.FAILED,
+                error=f"{type(error).__name__}: {error}"[:2000],
+                **attempt["fields"],
+            )
         raise
 
 
-def _report_of_site(version, site, user, revision, new_records):
+def _report_of_site(version, site, publication, attempt):
+    user, revision, change = publication
+    # Made before a change, whether its file is rendered yet, failed to render (it can be
+    # again, from the same data) or made before reports were frozen.
     made = GeneratedReport.objects.filter(
+        Q(status=ReportStatus.DONE) | Q(frozen__isnull=False),
         site=site,
         replaced_version=version,
         reason=ReportReason.BEFORE_CHANGE,
-        status=ReportStatus.DONE,
     )
     if revision is not None and (same := made.filter(revision=revision).first()):
         return same  # the editor's "Publish" made it; the publication itself finds it here
-    last = made.order_by("-period_end", "-completed_at").first()
+    last = made.order_by("-period_end", "-completed_at", "-created_at").first()
     start = last.period_end if last else timezone.localtime(version.created_at).date()
     # Up to yesterday, as every report: today's responses would be shown almost one by one.
     # They are in the next report of the period.
     end = timezone.localdate() - datetime.timedelta(days=1)
-    record = GeneratedReport.objects.request(
-        site,
-        Period(min(start, end), end),
-        ReportFilters(version=version),
-        ReportFormat.PDF,
-        user,
-        at_once=True,
-        reason=ReportReason.BEFORE_CHANGE,
-        replaced_version=version,
-        revision=revision,
-    )
-    new_records.append(record)
-    return generate(record)
+    period, filters = Period(min(start, end), end), ReportFilters(version=version)
+    attempt["request"] = (site, period, filters, ReportFormat.PDF, user)
+    attempt["fields"] = {
+        "reason": ReportReason.BEFORE_CHANGE,
+        "replaced_version": version,
+        "revision": revision,
+    }
+    # In the language the PDF is printed in: freezing turns translations into text.
+    with translation.override(settings.LANGUAGE_CODE):
+        report = build_report(site, period, filters, user=user, group_comments=True)
+        frozen = freeze(report, change)
+    # Pending: queued for the background task when the transaction commits (signal_handlers).
+    return GeneratedReport.objects.request(*attempt["request"], frozen=frozen, **attempt["fields"])
 
 
 def before_publish(request, page):

@@ -11,3 +11,17 @@ def generate_report_file(report_id):
     record = claim(report_id)
     if record is not None:
         generate(record)
+
+
+def render_again(record):
+    """Queue the file of a failed report made from frozen data (the §5 report before a
+    change) again, from the same data; returns whether it was queued."""
+    from django.db import transaction
+
+    from .reports.archive import requeue
+
+    if not requeue(record):
+        return False
+    report_id = str(record.pk)
+    transaction.on_commit(lambda: generate_report_file.enqueue(report_id))
+    return True

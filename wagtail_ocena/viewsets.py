@@ -162,6 +162,11 @@ class SurveyAdminViewSet(ViewSet):
                 name="archived_report_file",
             ),
             path(
+                "archive/<uuid:pk>/render/",
+                reports.ArchivedReportRenderView.as_view(),
+                name="archived_report_render",
+            ),
+            path(
                 "archive/<uuid:pk>/delete/",
                 reports.ArchivedReportDeleteView.as_view(),
                 name="archived_report_delete",

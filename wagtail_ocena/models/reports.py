@@ -76,9 +76,12 @@ class GeneratedReportQuerySet(models.QuerySet):
         failure and can ask again. Reads first, so that a look at the archive writes
         nothing when all is well."""
         limit = timezone.now() - datetime.timedelta(seconds=get_setting("REPORT_TIMEOUT"))
+        # A report queued again (``reports.archive.requeue``) waits since then.
         stale = self.filter(
-            models.Q(status=ReportStatus.PENDING, created_at__lt=limit)
-            | models.Q(status=ReportStatus.RUNNING, started_at__lt=limit)
+            models.Q(status=ReportStatus.PENDING, started_at=None, created_at__lt=limit)
+            | models.Q(
+                status__in=[ReportStatus.PENDING, ReportStatus.RUNNING], started_at__lt=limit
+            )
         )
         if not stale.exists():
             return 0
@@ -131,6 +134,10 @@ class GeneratedReport(models.Model):
         blank=True,
         help_text=_("Written by the administrator when archiving; printed in the report."),
     )
+    # The report's figures as they were when it was asked for (``reports.frozen``), for the
+    # background task to render: the report before a change of the questionnaire (§5) is
+    # computed in the publishing request, and its file made later from these.
+    frozen = models.JSONField(_("frozen report"), null=True, blank=True, editable=False)
     # What the file was made from (``reports.archive.fingerprint``): an identical request
     # with unchanged data is offered this file instead of another copy.
     fingerprint = models.CharField(_("data fingerprint"), max_length=64, blank=True)
@@ -202,6 +209,16 @@ class GeneratedReport(models.Model):
     @admin.display(description=_("Filters"))
     def filters_display(self):
         return ", ".join(str(part) for part in describe_filters(self.filters)) or "–"
+
+    @property
+    def change(self):
+        """For a report frozen before a change of the questionnaire (§5): the codes of the
+        version ``replaced`` and of the one ``replaced_by``, and the day ``on`` which it
+        happened (``reports.frozen.freeze``); else None."""
+        change = (self.frozen or {}).get("change")
+        if not change:
+            return None
+        return {**change, "on": datetime.date.fromisoformat(change["on"])}
 
     def is_intact(self):
         """Does the stored file still have the checksum recorded when it was made?"""

@@ -41,6 +41,7 @@ from ..permissions import OPEN, policy
 from .comments import answers_in
 from .compute import build_report
 from .filters import ReportFilters
+from .frozen import thaw
 from .pdf import render_report_pdf
 from .period import Period
 from .spreadsheet import csv_rows, write_xlsx
@@ -72,9 +73,21 @@ def claim(report_id):
     return GeneratedReport.objects.get(pk=report_id) if claimed else None
 
 
+def requeue(record):
+    """Let a failed report made from frozen data (``reports.frozen``) be rendered again:
+    mark it pending, to be claimed by ``tasks.generate_report_file``. Returns whether it was
+    (a report computed when it is rendered is asked for again instead)."""
+    requeued = GeneratedReport.objects.filter(
+        pk=record.pk, status=ReportStatus.FAILED, frozen__isnull=False
+    ).update(status=ReportStatus.PENDING, error="", started_at=timezone.now())
+    if requeued:
+        record.refresh_from_db()
+    return bool(requeued)
+
+
 def generate(record):
-    """Compute the report of a running ``record``, render its file and archive it, or mark
-    it failed (and raise)."""
+    """Compute the report of a running ``record`` (or thaw it, if it was frozen when it was
+    asked for), render its file and archive it, or mark it failed (and raise)."""
     try:
         # A savepoint: inside a caller's transaction (a workflow approval publishing the
         # page) a database error must not leave it unusable for recording the failure.
@@ -96,24 +109,18 @@ def generate(record):
 def _render(record):
     """Write the file of ``record`` to the storage, and set its fingerprint to that of the
     data it is made from; returns its SHA-256."""
-    period = Period(record.period_start, record.period_end)
-    filters = filters_from_data(record.site, record.filters)
-    # Of the data as they are now, read just before the report: they may have changed since
-    # the request (a paper sheet typed in meanwhile).
-    record.fingerprint = fingerprint(
-        record.site, period, filters, record.format, record.conclusions
-    )
-    report = build_report(
-        record.site,
-        period,
-        filters,
-        user=record.created_by,
-        group_comments=record.format == ReportFormat.PDF,
-    )
+    if record.frozen is not None:
+        # Computed when it was asked for; the data may have changed since, and its file
+        # shows them as they were then. Nothing to fingerprint: no request is offered it.
+        report = thaw(record.frozen)
+    else:
+        report = _compute(record)
     # A temporary file, not memory: an XLSX of a long period holds every response.
     with tempfile.TemporaryFile() as content:
         if record.format == ReportFormat.PDF:
-            content.write(render_report_pdf(report, conclusions=record.conclusions))
+            content.write(
+                render_report_pdf(report, conclusions=record.conclusions, change=record.change)
+            )
         elif record.format == ReportFormat.CSV:
             for line in csv_rows(report):
                 content.write(line.encode())
@@ -124,6 +131,23 @@ def _render(record):
         content.seek(0)
         record.file.save(record.filename(), File(content), save=False)
     return checksum
+
+
+def _compute(record):
+    period = Period(record.period_start, record.period_end)
+    filters = filters_from_data(record.site, record.filters)
+    # Of the data as they are now, read just before the report: they may have changed since
+    # the request (a paper sheet typed in meanwhile).
+    record.fingerprint = fingerprint(
+        record.site, period, filters, record.format, record.conclusions
+    )
+    return build_report(
+        record.site,
+        period,
+        filters,
+        user=record.created_by,
+        group_comments=record.format == ReportFormat.PDF,
+    )
 
 
 # --- Identical requests ----------------------------------------------------------------------

@@ -9,10 +9,12 @@ from ..printing import write_accessible_pdf
 from .signing import paragraphs
 
 
-def render_report_pdf(report, language=None, conclusions=""):
+def render_report_pdf(report, language=None, conclusions="", change=None):
     """PDF bytes of ``report`` (tagged, PDF/UA-1), in the site's language unless ``language``
     says otherwise, ending with the administrator's ``conclusions`` and the block the report
-    is approved and signed on (``reports/signing.html``).
+    is approved and signed on (``reports/signing.html``). The report before a change of the
+    questionnaire (§5) says near its top which version the ``change`` replaced, with which, when
+    (``GeneratedReport.change``).
 
     The report must be built with ``group_comments=True``: the PDF shows the most frequent
     comments once each, not the admin page's newest ones one by one.
@@ -27,6 +29,7 @@ def render_report_pdf(report, language=None, conclusions=""):
         "report_css": report_css,
         "conclusions": paragraphs(conclusions),
         "legal_basis_missing": report.office.legal_basis_missing,
+        "change": change,
     }
     with translation.override(language or settings.LANGUAGE_CODE):
         html = render_to_string("wagtail_ocena/reports/report_pdf.html", context)

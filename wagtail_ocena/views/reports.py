@@ -26,6 +26,7 @@ from ..models import (
 from ..permissions import APPROVE, DELETE, GENERATE, OPEN, VIEW, policy
 from ..reports.archive import fingerprint, identical_report
 from ..reports.compute import build_report
+from ..tasks import render_again
 from .admin import OfficeAdminView, OfficeView, admin_url, listing_url
 
 LOG_REPORT_DELETE = "wagtail_ocena.report.delete"
@@ -189,6 +190,10 @@ class ArchivedReportView(ArchivedReportMixin, TemplateView):
         may_list = self.user_has_permission(VIEW)
         context["archive_url"] = listing_url(GeneratedReport) if may_list else None
         context["may_delete"] = self.user_has_permission_for_instance(DELETE, self.record)
+        context["may_render_again"] = (
+            self.record.frozen is not None
+            and self.user_has_permission_for_instance(GENERATE, self.record)
+        )
         context["approval"] = self.record.approval_or_none()
         context["may_approve"] = self.record.may_be_approved and (
             self.user_has_permission_for_instance(APPROVE, self.record)
@@ -263,6 +268,18 @@ def _log_data(record):
         "format": record.format,
         "sha256": record.sha256,
     }
+
+
+class ArchivedReportRenderView(ArchivedReportMixin, View):
+    """Render the file of a failed report again from the data frozen when it was asked for
+    (the report before a change of the questionnaire): the same figures, not today's."""
+
+    permission_required = GENERATE
+
+    def post(self, request, *args, **kwargs):
+        if render_again(self.record):
+            messages.success(request, _("The report's file is being generated again."))
+        return HttpResponseRedirect(admin_url("archived_report", self.record.pk))
 
 
 class ArchivedReportFileView(ArchivedReportMixin, View):
