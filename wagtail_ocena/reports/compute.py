@@ -175,9 +175,9 @@ def build_report(site, period, filters=None, user=None, now=None, group_comments
     report.comparable = report.previous_coverage.sufficient(minimum_answers) and not (
         report.previous_hidden
     )
-    clusters = _clusters(sums.cluster_sums(site, period, filters))
+    clusters = _Clusters(sums.cluster_sums(site, period, filters))
     previous_clusters = (
-        _clusters(sums.cluster_sums(site, report.previous_period, filters))
+        _Clusters(sums.cluster_sums(site, report.previous_period, filters))
         if report.comparable
         else None
     )
@@ -258,10 +258,6 @@ class _Clusters:
             self.by_month[month] += sums_
             self.by_channel[channel] += sums_
             self.by_department[department] += sums_
-
-
-def _clusters(rows):
-    return _Clusters(rows)
 
 
 def _pooled(cluster_sums, minimum):

@@ -313,35 +313,30 @@ class Report:
         """The overall-rating question, shown beside the areas' mean, or None."""
         return next((q for q in self.questions if q.section == "overall"), None)
 
+    def _significant(self, name, sign, order):
+        """Up to ``IMPROVEMENT_AREAS`` rated areas whose comparison ``name`` is significant with
+        the sign of ``sign``, ordered by ``order``."""
+        found = [
+            q
+            for q in self.rating_questions
+            if getattr(q, name).significant and getattr(q, name).difference * sign > 0
+        ]
+        return sorted(found, key=order)[:IMPROVEMENT_AREAS]
+
     @property
     def areas_to_improve(self):
         """Rated areas whose index is significantly below the office's, lowest first."""
-        below = [
-            q
-            for q in self.rating_questions
-            if q.against_office.significant and q.against_office.difference < 0
-        ]
-        return sorted(below, key=lambda q: q.index.value)[:IMPROVEMENT_AREAS]
+        return self._significant("against_office", -1, lambda q: q.index.value)
 
     @property
     def declined_areas(self):
         """Rated areas whose index fell significantly since the previous period, most first."""
-        declined = [
-            q
-            for q in self.rating_questions
-            if q.index_change.significant and q.index_change.difference < 0
-        ]
-        return sorted(declined, key=lambda q: q.index_change.difference)[:IMPROVEMENT_AREAS]
+        return self._significant("index_change", -1, lambda q: q.index_change.difference)
 
     @property
     def improved_areas(self):
         """Rated areas whose index rose significantly, most first."""
-        improved = [
-            q
-            for q in self.rating_questions
-            if q.index_change.significant and q.index_change.difference > 0
-        ]
-        return sorted(improved, key=lambda q: -q.index_change.difference)[:IMPROVEMENT_AREAS]
+        return self._significant("index_change", 1, lambda q: -q.index_change.difference)
 
     @property
     def trend_direction(self):
