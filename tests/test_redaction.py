@@ -57,7 +57,7 @@ def test_an_administrator_removes_a_comments_text_from_the_response(clerk_client
     (entry,) = ModelLogEntry.objects.filter(action="wagtail_ocena.answer.redact")
     assert entry.user.username == "urzednik"
     assert entry.object_id == str(comment.response_id)
-    assert entry.timestamp.date() == timezone.localdate()
+    assert timezone.localtime(entry.timestamp).date() == timezone.localdate()
     assert PERSONAL not in str(entry.data) and "Kowalska" not in str(entry.data)
     # The answer still counts: a comment was given that day.
     assert DailyAnswerCount.objects.filter(question=comment.question, day=DAY).get().count == 1
