@@ -4,6 +4,7 @@ rendered from those data afterwards."""
 import datetime
 import io
 import json
+import re
 
 import pypdf
 import pytest
@@ -11,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from wagtail_ocena.choices import Channel
-from wagtail_ocena.models import GeneratedReport, OfficeSettings, SurveyPage
+from wagtail_ocena.models import Answer, GeneratedReport, OfficeSettings, SurveyPage, SurveyResponse
 from wagtail_ocena.reports import frozen
-from wagtail_ocena.reports.compute import build_report
+from wagtail_ocena.reports.compute import add_comment_groups, build_report
 from wagtail_ocena.reports.filters import ReportFilters
 from wagtail_ocena.reports.pdf import render_report_pdf
 from wagtail_ocena.tasks import generate_report_file, render_again
@@ -126,7 +127,9 @@ def test_publishing_freezes_the_report_and_the_file_follows(
         "replaced_by": new.code,
         "on": timezone.localdate(),
     }
-    frozen_text = pdf_text(render_report_pdf(frozen.thaw(record.frozen), change=record.change))
+    thawed = frozen.thaw(record.frozen)
+    add_comment_groups(thawed, survey.get_site(), entered_by=record.created_at)
+    frozen_text = pdf_text(render_report_pdf(thawed, change=record.change))
 
     record_response(survey, {"czas-oczekiwania": "1"}, submitted_on=yesterday)  # version 2's
     OfficeSettings.objects.filter(site=survey.get_site()).update(name="Urząd Gminy Nowa Nazwa")
@@ -146,6 +149,42 @@ def test_publishing_freezes_the_report_and_the_file_follows(
     html = admin_client.get(reverse("wagtail_ocena_admin:archived_report", args=[record.pk]))
     note = html.content.decode().split('class="ocena-report__before-change"')[1]
     assert old.code in note.split("</div>")[0] and new.code in note.split("</div>")[0]
+
+
+def test_the_files_comments_are_those_at_the_change_less_those_redacted_since(
+    admin_client, survey, django_capture_on_commit_callbacks
+):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    for text in ("Za mało krzeseł.", "za mało  krzeseł.", "Pan Jan Kowalski z pokoju 12 był miły."):
+        record_response(survey, {"uwagi": text}, submitted_on=yesterday)
+    old = survey.current_version
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        publish_changed_questions(admin_client, survey)
+    record = GeneratedReport.objects.get()
+    # The figures are frozen; the texts are not read in the publication.
+    assert frozen.thaw(record.frozen).comment_groups is None
+    assert frozen.thaw(record.frozen).comments_total == 3
+
+    # Before the file is made: a sheet of the old questionnaire dated yesterday, typed in
+    # after the change, and a comment's personal data removed.
+    SurveyResponse.objects.record(
+        old,
+        {"uwagi": "Wpisana po zmianie."},
+        site=survey.get_site(),
+        channel=Channel.PAPER,
+        submitted_on=yesterday,
+        entered_at=timezone.now() + datetime.timedelta(seconds=1),
+    )
+    assert Answer.objects.filter(text__startswith="Pan Jan").redact() == 1
+    for callback in queued:
+        callback()
+
+    record.refresh_from_db()
+    assert record.status == "done"
+    text = file_text(record)
+    assert re.search(r"Za mało krzeseł\.\s*2\b", text)  # the two counted as one
+    assert "Kowalski" not in text
+    assert "Wpisana po zmianie" not in text
 
 
 def test_a_failed_file_is_rendered_again_from_the_same_data(

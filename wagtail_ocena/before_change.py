@@ -24,12 +24,12 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from .models import (
+    DailyResponseCount,
     GeneratedReport,
     OfficeSettings,
     ReportFormat,
     ReportReason,
     ReportStatus,
-    SurveyResponse,
     SurveyVersion,
 )
 from .names import version_code
@@ -60,8 +60,9 @@ def report_before_change(page, user=None, revision=None):
     version = page.current_version
     if version is None:
         return []
+    # From the daily counts: reading the responses would take longer the more there are.
     sites = Site.objects.filter(
-        pk__in=SurveyResponse.objects.filter(version=version).values("site_id")
+        pk__in=DailyResponseCount.objects.filter(version=version, count__gt=0).values("site_id")
     ).order_by("pk")
     # The version that will replace it, numbered as ``SurveyPage.freeze_version`` will.
     newest = SurveyVersion.objects.filter(page_id=version.page_id).aggregate(n=Max("number"))
@@ -114,7 +115,11 @@ def _report_of_site(version, site, publication, attempt):
     }
     # In the language the PDF is printed in: freezing turns translations into text.
     with translation.override(settings.LANGUAGE_CODE):
-        report = build_report(site, period, filters, user=user, group_comments=True)
+        # The comments' texts are read when the file is made (``archive``): their count is
+        # all that the figures need, and reading them would take longer the more there are.
+        report = build_report(
+            site, period, filters, user=user, group_comments=True, comment_texts=False
+        )
         frozen = freeze(report, change)
     # Pending: queued for the background task when the transaction commits (signal_handlers).
     return GeneratedReport.objects.request(*attempt["request"], frozen=frozen, **attempt["fields"])

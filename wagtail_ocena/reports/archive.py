@@ -17,7 +17,7 @@ from django.db.models.functions import (
     ExtractYear,
     Length,
 )
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Site
 
 from .. import __version__
@@ -39,7 +39,7 @@ from ..models import (
 from ..models.reports import sha256_of
 from ..permissions import OPEN, policy
 from .comments import answers_in
-from .compute import build_report
+from .compute import add_comment_groups, build_report
 from .filters import ReportFilters
 from .frozen import thaw
 from .pdf import render_report_pdf
@@ -113,6 +113,11 @@ def _render(record):
         # Computed when it was asked for; the data may have changed since, and its file
         # shows them as they were then. Nothing to fingerprint: no request is offered it.
         report = thaw(record.frozen)
+        if record.format == ReportFormat.PDF and report.comment_groups is None:
+            # Its comments as they were then too, less those removed or redacted since; in
+            # the language it was frozen in (``before_change``).
+            with translation.override(settings.LANGUAGE_CODE):
+                add_comment_groups(report, record.site, entered_by=record.created_at)
     else:
         report = _compute(record)
     # A temporary file, not memory: an XLSX of a long period holds every response.

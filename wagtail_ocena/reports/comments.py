@@ -59,10 +59,11 @@ def _scope(site, period, filters, prefix=""):
     lookups = {"site": site, "submitted_on__range": (period.start, period.end)}
     if filters.channel:
         lookups["channel"] = filters.channel
+    # By key: a thawed report's filters hold the frozen version and department (``frozen``).
     if filters.department:
-        lookups["department"] = filters.department
+        lookups["department_id"] = filters.department.pk
     if filters.version:
-        lookups["version"] = filters.version
+        lookups["version_id"] = filters.version.pk
     return {prefix + name: value for name, value in lookups.items()}
 
 
@@ -106,14 +107,15 @@ def newest_comments(site, period, filters):
     )[:COMMENT_LIMIT]
 
 
-def comment_groups(site, period, filters, hidden_departments=()):
+def comment_groups(site, period, filters, hidden_departments=(), entered_by=None):
     """(department key, text, count, redacted) of the period's ``COMMENT_GROUP_LIMIT`` most
     frequent comments, grouped by department: those of one department with the same
     ``normalised_text`` counted as one and shown by one of their texts, the most frequent
     first, then those said most recently, then by text. Redacted comments make one group of
     their own, under the text that replaced theirs. The departments in ``hidden_departments``
     (keys, ``NO_DEPARTMENT`` among them) share the key ``HIDDEN_DEPARTMENTS``: their
-    comments are not told apart."""
+    comments are not told apart. With ``entered_by`` (a time), paper sheets typed in later
+    are left out."""
     # Grouped in the database: a year's comments never come to Python. No answer id, and
     # nothing finer than the day to order by: the order residents answered in must not show.
     department = Coalesce("response__department_id", Value(NO_DEPARTMENT))
@@ -132,9 +134,11 @@ def comment_groups(site, period, filters, hidden_departments=()):
             default=department,
             output_field=IntegerField(),
         )
+    answers = answers_in(site, period, filters)
+    if entered_by is not None:
+        answers = answers.exclude(response__entered_at__gt=entered_by)
     return (
-        answers_in(site, period, filters)
-        .open_answers()
+        answers.open_answers()
         .annotate(key=NormalisedText("text"), department_group=department)
         .values("department_group", "redacted", "key")
         .annotate(

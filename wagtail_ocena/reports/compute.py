@@ -109,11 +109,15 @@ class Figures:
         ]
 
 
-def build_report(site, period, filters=None, user=None, now=None, group_comments=False):
+def build_report(
+    site, period, filters=None, user=None, now=None, group_comments=False, comment_texts=True
+):
     """Everything a report states about ``site``'s responses in ``period``.
 
     With ``group_comments`` (the PDF) its comments are ``comment_groups``, the most frequent
-    texts once each with their count, rather than the newest ones one by one.
+    texts once each with their count, rather than the newest ones one by one. Without
+    ``comment_texts`` only their number is read, from the daily counts like every figure:
+    ``add_comment_groups`` reads the texts later (a frozen report, when its file is made).
     """
     filters = filters or ReportFilters()
     minimum = get_setting("REPORT_MINIMUM_GROUP")
@@ -199,11 +203,9 @@ def build_report(site, period, filters=None, user=None, now=None, group_comments
             for (_month, question_id, _value), total in answers.items()
             if questions.by_id[question_id].type.free_text
         )
-        if group_comments:
-            report.comment_groups = (
-                _comment_groups(report, site, period, filters) if report.comments_total else []
-            )
-        elif report.comments_total:
+        if comment_texts and group_comments:
+            add_comment_groups(report, site)
+        elif comment_texts and report.comments_total:
             _comments(report, site, period, filters)
     return report
 
@@ -503,15 +505,25 @@ def _comments(report, site, period, filters):
         )
 
 
-def _comment_groups(report, site, period, filters):
-    """The most frequent comments by department, in the departments' order (those hidden
-    together, last), each department's most frequent first."""
+def add_comment_groups(report, site, entered_by=None):
+    """Set ``report.comment_groups``: the most frequent comments of its period by department,
+    in the departments' order (those hidden together, last), each department's most frequent
+    first. With ``entered_by`` (a time), paper sheets typed in later are left out: a frozen
+    report's comments as they were when its figures were frozen, less those removed since."""
+    report.comment_groups = (
+        _comment_groups(report, site, report.period, report.filters, entered_by)
+        if report.comments_total
+        else []
+    )
+
+
+def _comment_groups(report, site, period, filters, entered_by):
     if filters.department:
-        rows = comments.comment_groups(site, period, filters)
+        rows = comments.comment_groups(site, period, filters, entered_by=entered_by)
         return [CommentGroup(text, count, redacted) for _key, text, count, redacted in rows]
     names = {row.key: row.name for row in report.departments if not row.hidden}
     position = {key: number for number, key in enumerate(names)}
-    rows = comments.comment_groups(site, period, filters, report.hidden_departments)
+    rows = comments.comment_groups(site, period, filters, report.hidden_departments, entered_by)
     hidden = str(HIDDEN_DEPARTMENTS_LABEL)
     return [
         CommentGroup(text, count, redacted, names.get(key, hidden))
