@@ -165,8 +165,6 @@ def build_report(
     report.overall = (
         merge(q.rating for q in report.rating_questions) if report.rating_questions else None
     )
-    previous_rated = [q.previous for q in report.rating_questions if q.previous is not None]
-    report.previous_overall = merge(previous_rated) if previous_rated else None
 
     report.coverage = Coverage(
         sums.days_with_responses(site, period, filters), period.days, report.responses

@@ -269,7 +269,6 @@ class Report:
     profile: list = field(default_factory=list)
     # All answers of the rated areas together (their distribution) ...
     overall: RatingStats | None = None
-    previous_overall: RatingStats | None = None
     # ... and the headline: the areas' pooled index and mean, each response one cluster.
     areas_index: Estimate | None = None
     areas_mean: Estimate | None = None
