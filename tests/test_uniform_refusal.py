@@ -16,7 +16,7 @@ from wagtail.models import GroupSitePermission
 
 from tests.conftest import logged_in, record_response
 from wagtail_ocena.choices import Channel
-from wagtail_ocena.models import GeneratedReport, SurveyBanner, SurveyResponse
+from wagtail_ocena.models import GeneratedReport, ImprovementAction, SurveyBanner, SurveyResponse
 from wagtail_ocena.permissions import OFFICE_PERMISSIONS, codename
 from wagtail_ocena.reports.filters import ReportFilters
 from wagtail_ocena.reports.period import Period
@@ -54,9 +54,10 @@ def id_taking_urls():
 # How to fill each id-taking URL: the kind of object its id names (one of office B's in the
 # ``world`` fixture). Each is fetched with GET and POST.
 # Views of Wagtail's (banners, office data) refuse with Wagtail's redirect, not a plain 403.
-WAGTAILS = {"banner", "office_data"}
+WAGTAILS = {"banner", "office_data", "improvement_action"}
 MODELADMIN = "wagtail_ocena_{model}_modeladmin_{action}"
 SNIPPETS = "wagtailsnippets_wagtail_ocena_surveybanner:{}"
+ACTIONS = "wagtailsnippets_wagtail_ocena_improvementaction:{}"
 FILLED = {
     "wagtail_ocena_admin:paper_entry": "site",
     "wagtail_ocena_admin:paper_correct": "paper_response",
@@ -83,6 +84,20 @@ FILLED = {
     **{
         SNIPPETS.format(action): "banner"
         for action in ("edit", "delete", "usage", "history", "history_results", "copy")
+    },
+    **{
+        ACTIONS.format(action): "improvement_action"
+        for action in (
+            "edit",
+            "delete",
+            "usage",
+            "history",
+            "history_results",
+            "copy",
+            "inspect",
+            "revisions_compare",
+            "revisions_revert",
+        )
     },
 }
 # Open to every editor by Wagtail's design: choosing a banner for a page takes no banner
@@ -126,6 +141,13 @@ def world(survey, other_office_survey, django_user_model):
             site_b, march, ReportFilters(), "pdf", None, at_once=True
         ).pk,
         "banner": SurveyBanner.objects.create(survey_page=other_office_survey).pk,
+        "improvement_action": ImprovementAction.objects.create(
+            site=site_b,
+            problem="Kolejka",
+            description="Drugie stanowisko",
+            responsible_person="Jan Kowalski",
+            deadline=datetime.date(2030, 1, 1),
+        ).pk,
     }
     return user, objects
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.permission_policies.sites import SitePermissionPolicy
 from wagtail.permissions import policy_registry
 
-from .models import GeneratedReport, SurveyResponse
+from .models import GeneratedReport, ImprovementAction, SurveyResponse
 
 # Actions on survey responses
 ENTER_PAPER = "enter_paper"
@@ -25,6 +25,9 @@ DELETE = "delete"
 GENERATE = "generate"
 APPROVE = "approve"  # mark an archived report as the office's approved yearly report
 OPEN = "open"  # one archived report: see ReportPermissionPolicy
+# Actions on the register of improvement actions
+ADD = "add"
+CHANGE = "change"
 
 # (model, action, label in the group editor's panel)
 OFFICE_PERMISSIONS = [
@@ -36,6 +39,10 @@ OFFICE_PERMISSIONS = [
     (GeneratedReport, VIEW, _("Read archived reports")),
     (GeneratedReport, DELETE, _("Delete archived reports")),
     (GeneratedReport, APPROVE, _("Mark the approved yearly report")),
+    (ImprovementAction, VIEW, _("Read the register of improvement actions")),
+    (ImprovementAction, ADD, _("Add improvement actions")),
+    (ImprovementAction, CHANGE, _("Edit improvement actions")),
+    (ImprovementAction, DELETE, _("Delete improvement actions")),
 ]
 
 
@@ -86,10 +93,12 @@ class ReportPermissionPolicy(SitePermissionPolicy):
 
 
 def permission_policies():
-    """The policies ``apps.py`` registers: responses, and archived reports."""
+    """The policies ``apps.py`` registers: responses, archived reports, and the register of
+    improvement actions."""
     return {
         SurveyResponse: SitePermissionPolicy(SurveyResponse),
         GeneratedReport: ReportPermissionPolicy(GeneratedReport),
+        ImprovementAction: SitePermissionPolicy(ImprovementAction),
     }
 
 

@@ -1,15 +1,22 @@
 import functools
 
+import django_filters
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.contrib.settings import views as settings_views
+from wagtail.models import Site
 from wagtail.permissions import policy_registry
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import GeneratedReport, OfficeSettings, SurveyBanner
-from .permissions import DOWNLOAD_PRINTABLE, ENTER_PAPER, GENERATE
+from .forms.improvement import ImprovementActionForm
+from .models import Department, GeneratedReport, ImprovementAction, OfficeSettings, SurveyBanner
+from .permissions import ADD, CHANGE, DELETE, DOWNLOAD_PRINTABLE, ENTER_PAPER, GENERATE, VIEW
 from .views import paper, printable, redaction, reports
 from .views.admin import OfficeChooserView, exists_for, not_found, refused_before_lookup
 
@@ -37,6 +44,160 @@ class SurveyBannerViewSet(SnippetViewSet):
     def _may_use(self, user):
         return policy_registry.get_by_type(self.model).user_has_any_permission(
             user, ["add", "change", "delete", "view"]
+        )
+
+
+class ImprovementActionFilterSet(WagtailFilterSet):
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"), method="filter_overdue", widget=django_filters.widgets.BooleanWidget
+    )
+    deadline = django_filters.DateFromToRangeFilter(label=_("Deadline"))
+
+    class Meta:
+        model = ImprovementAction
+        fields = ["status", "department", "responsible_department", "site"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        sites = _offices(request.user) if request is not None else Site.objects.none()
+        for name in ("department", "responsible_department"):
+            self.filters[name].queryset = Department.objects.filter(office__site__in=sites)
+        self.filters["site"].queryset = Site.objects.filter(pk__in=sites.values("pk"))
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = queryset.overdue()
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+def _offices(user):
+    """The offices whose register ``user`` may read."""
+    return policy_registry.get_by_type(ImprovementAction).sites_user_has_any_permission_for(
+        user, ACTION_PERMISSIONS
+    )
+
+
+ACTION_PERMISSIONS = [VIEW, ADD, CHANGE, DELETE]
+# The actions a view of one improvement action needs in its office (by its URL name).
+ACTION_VIEW_PERMISSIONS = {
+    "edit": [CHANGE],
+    "delete": [DELETE],
+    "copy": [ADD],
+    "revisions_revert": [CHANGE],
+}
+
+
+class ImprovementActionCreateView(snippet_views.CreateView):
+    """Pre-filled from the query string: "Zaplanuj działanie" beside an area of a report."""
+
+    PREFILLED = ("site", "problem", "department", "source_report")
+
+    def get_initial(self):
+        initial = super().get_initial()
+        query = self.request.GET
+        initial.update({name: query[name] for name in self.PREFILLED if query.get(name)})
+        if query.getlist("questions"):
+            initial["questions"] = query.getlist("questions")
+        return initial
+
+
+class ImprovementActionViewSet(SnippetViewSet):
+    """The register "Działania naprawcze i doskonalące", office by office."""
+
+    model = ImprovementAction
+    icon = "tasks"
+    add_to_admin_menu = False
+    add_view_class = ImprovementActionCreateView
+    inspect_view_enabled = True
+    filterset_class = ImprovementActionFilterSet
+    list_display = [
+        "__str__",
+        "office_name",
+        "department",
+        "responsible_person",
+        "deadline",
+        "status_label",
+        "overdue_label",
+    ]
+    list_export = [
+        "office_name",
+        "problem",
+        "description",
+        "questions_concerned",
+        "department",
+        "responsible_department",
+        "responsible_person",
+        "deadline",
+        "status_label",
+        "status_changed_on",
+        "overdue_label",
+        "notes",
+        "source_report",
+    ]
+    export_filename = "dzialania-naprawcze"
+    ordering = ["deadline", "pk"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("site"),
+            FieldPanel("problem"),
+            FieldPanel("description"),
+            FieldPanel("questions"),
+            FieldPanel("department"),
+            MultiFieldPanel(
+                [FieldPanel("responsible_department"), FieldPanel("responsible_person")],
+                heading=_("Responsibility"),
+            ),
+            FieldPanel("deadline"),
+            MultiFieldPanel(
+                [FieldPanel("status"), FieldPanel("status_changed_on")], heading=_("Progress")
+            ),
+            FieldPanel("notes"),
+            FieldPanel("source_report"),
+        ],
+        base_form_class=ImprovementActionForm,
+    )
+
+    @property
+    def menu_label(self):
+        return _("Corrective and improvement actions")
+
+    def register_chooser_viewset(self):
+        # Nothing chooses an action, and Wagtail's chooser would list every office's.
+        pass
+
+    def get_queryset(self, request):
+        return ImprovementAction.objects.filter(site__in=_offices(request.user)).select_related(
+            "site", "department"
+        )
+
+    def get_urlpatterns(self):
+        return [
+            URLPattern(
+                url.pattern, self._of_own_office(url.callback, url.name), url.default_args, url.name
+            )
+            if "pk" in url.pattern.regex.groupindex
+            else url
+            for url in super().get_urlpatterns()
+        ]
+
+    def _of_own_office(self, view, name):
+        """Refused by the rule of ``views/admin.py``: without the action in any office before
+        the id is looked up; another office's action as one that does not exist."""
+        actions = ACTION_VIEW_PERMISSIONS.get(name, ACTION_PERMISSIONS)
+        permissions = policy_registry.get_by_type(ImprovementAction)
+
+        @functools.wraps(view)
+        def scoped(request, *args, pk, **kwargs):
+            offices = permissions.sites_user_has_any_permission_for(request.user, actions)
+            if not exists_for(ImprovementAction.objects.filter(site__in=offices), unquote(str(pk))):
+                not_found()
+            return view(request, *args, pk=pk, **kwargs)
+
+        return refused_before_lookup(
+            scoped,
+            lambda user: permissions.user_has_any_permission(user, actions),
+            _permission_denied,
         )
 
 
@@ -180,4 +341,5 @@ class SurveyAdminViewSet(ViewSet):
 
 
 survey_banner_viewset = SurveyBannerViewSet()
+improvement_action_viewset = ImprovementActionViewSet()
 survey_admin_viewset = SurveyAdminViewSet()

@@ -15,9 +15,10 @@ from .models import GeneratedReport, SurveyPage, SurveyResponse
 from .views.paper import LOG_CORRECT, LOG_DELETE, LOG_ENTER
 from .views.redaction import LOG_REDACT
 from .views.reports import LOG_REPORT_APPROVE, LOG_REPORT_DELETE, LOG_REPORT_WITHDRAW
-from .viewsets import survey_admin_viewset, survey_banner_viewset
+from .viewsets import improvement_action_viewset, survey_admin_viewset, survey_banner_viewset
 
 register_snippet(survey_banner_viewset)
+register_snippet(improvement_action_viewset)
 modeladmin.register()
 
 
@@ -44,6 +45,12 @@ def register_paper_entry_menu_item():
 @hooks.register("register_ocena_menu_item")
 def register_printable_menu_item():
     return menu.printable_menu_item()
+
+
+@hooks.register("register_ocena_menu_item")
+def register_improvement_actions_menu_item():
+    # The viewset's own item: it asks the policy its views ask.
+    return improvement_action_viewset.get_menu_item(order=70)
 
 
 @hooks.register("register_ocena_menu_item")

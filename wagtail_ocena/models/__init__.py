@@ -6,6 +6,7 @@ from .counts import (
     DailyResponseCount,
     MonthlyAreaCount,
 )
+from .improvement import ActionStatus, ImprovementAction
 from .office import Department, OfficeSettings
 from .reports import (
     GeneratedReport,
@@ -19,6 +20,7 @@ from .survey import QuestionOption, SurveyPage, SurveyQuestion, SurveyVersion
 from .tokens import UsedFormToken
 
 __all__ = [
+    "ActionStatus",
     "Answer",
     "BannerStyle",
     "DailyAnswerCount",
@@ -27,6 +29,7 @@ __all__ = [
     "DailyResponseCount",
     "Department",
     "GeneratedReport",
+    "ImprovementAction",
     "MonthlyAreaCount",
     "OfficeSettings",
     "QuestionOption",

@@ -65,6 +65,12 @@ def css_string(value):
 
 
 @register.filter
+def item(mapping, key):
+    """``mapping[key]``, or None: a value looked up by a variable in a template."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
 def interval(estimate, digits=1):
     """An estimate's 95 % interval as "[low–high]", or why there is none."""
     if estimate is None:

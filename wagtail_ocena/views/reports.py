@@ -18,15 +18,17 @@ from wagtail.permissions import policy_registry
 from ..forms import ReportArchiveForm, ReportForm
 from ..models import (
     GeneratedReport,
+    ImprovementAction,
     OfficeSettings,
     ReportApproval,
     ReportFormat,
     SurveyResponse,
 )
-from ..permissions import APPROVE, DELETE, GENERATE, OPEN, VIEW, policy
+from ..permissions import ADD, APPROVE, DELETE, GENERATE, OPEN, VIEW, policy
 from ..reports.archive import fingerprint, identical_report
 from ..reports.compute import build_report
 from ..tasks import render_again
+from ..templatetags.wagtail_ocena_reports import interval, percent, signed
 from .admin import OfficeAdminView, OfficeView, admin_url, listing_url
 
 LOG_REPORT_DELETE = "wagtail_ocena.report.delete"
@@ -59,6 +61,10 @@ class OfficeReportMixin(OfficeView):
         )
 
 
+# The register's form (``viewsets.ImprovementActionViewSet``, Wagtail's snippet views).
+ACTION_ADD_URL_NAME = "wagtailsnippets_wagtail_ocena_improvementaction:add"
+
+
 class ReportView(OfficeReportMixin, TemplateView):
     """The report form, and under it the report of the chosen period."""
 
@@ -79,12 +85,42 @@ class ReportView(OfficeReportMixin, TemplateView):
             context["export_url"] = admin_url("report_export", self.office.site.pk)
             context["archive_form"] = ReportArchiveForm()
             context["formats"] = ReportFormat.choices
+            context["plan_actions"] = self.plan_actions(context["report"])
             if policy(SurveyResponse).user_has_permission_for_instance(
                 self.request.user, DELETE, self.office.site
             ):
                 # Each comment links to removing its text, and back to this report.
                 context["redact_next"] = urlencode({"next": self.request.get_full_path()})
         return context
+
+    def plan_actions(self, report):
+        """``{area key: URL}``: each area to improve with "Plan an action", the register's
+        form filled in from it, for a user who may add actions in this office."""
+        site = self.office.site
+        if not policy(ImprovementAction).user_has_permission_for_instance(
+            self.request.user, ADD, site
+        ):
+            return {}
+        add = reverse(ACTION_ADD_URL_NAME)
+        current = self.office.current_version()
+        questions = dict(current.questions.values_list("key", "pk") if current is not None else ())
+        links = {}
+        for area in report.areas_to_improve:
+            problem = _(
+                "%(area)s: satisfaction index %(index)s %(interval)s in %(period)s, "
+                "significantly below the office's index (%(difference)s percentage points)."
+            ) % {
+                "area": area.text,
+                "index": percent(area.index.value),
+                "interval": interval(area.index),
+                "period": report.period,
+                "difference": signed(area.against_office.difference),
+            }
+            query = {"site": site.pk, "problem": problem}
+            if area.key in questions:
+                query["questions"] = questions[area.key]
+            links[area.key] = f"{add}?{urlencode(query)}"
+        return links
 
 
 class ReportExportView(OfficeReportMixin, View):
