@@ -92,6 +92,10 @@ def test_an_administrator_adds_an_action_and_its_history_keeps_each_change(
         form_data(site, department=usc.pk, responsible_department=usc.pk, questions=[waiting.pk]),
     )
     assert created.status_code == 302, created.content.decode()[:3000]
+    # Its own message, in Polish that agrees with "działanie".
+    assert "Działanie „Drugie stanowisko w godzinach 8–10.” zostało dodane." in (
+        clerk_client.get(created["Location"]).content.decode()
+    )
     action = ImprovementAction.objects.get()
     assert (action.site, action.department, list(action.questions.all())) == (site, usc, [waiting])
     assert action.status == "planned" and not action.is_overdue
@@ -164,6 +168,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_saved(
 
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert "Działanie nie zostało dodane" in response.content.decode()
     assert not ImprovementAction.objects.exists()
 
 

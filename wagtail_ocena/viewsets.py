@@ -88,10 +88,25 @@ ACTION_VIEW_PERMISSIONS = {
 }
 
 
-class ImprovementActionCreateView(snippet_views.CreateView):
+# Wagtail's messages put the model's name into sentences whose Polish words then do not
+# agree with "działanie" (neuter): the register's views say their own.
+
+
+class OwnMessages:
+    def get_success_message(self, instance=None):
+        return self.success_message % {"object": instance or self.object}
+
+
+class ImprovementActionCreateView(OwnMessages, snippet_views.CreateView):
     """Pre-filled from the query string: "Zaplanuj działanie" beside an area of a report."""
 
     PREFILLED = ("site", "problem", "department", "source_report")
+    success_message = _("The action “%(object)s” was added.")
+    error_message = _("The action was not added: please correct the errors below.")
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        return [*items[:-1], {**items[-1], "label": _("New improvement action")}]
 
     def get_initial(self):
         initial = super().get_initial()
@@ -102,6 +117,19 @@ class ImprovementActionCreateView(snippet_views.CreateView):
         return initial
 
 
+class ImprovementActionEditView(OwnMessages, snippet_views.EditView):
+    success_message = _("The action “%(object)s” was saved.")
+    error_message = _("The action was not saved: please correct the errors below.")
+
+
+class ImprovementActionDeleteView(snippet_views.DeleteView):
+    success_message = _("The action “%(object)s” was deleted.")
+
+    @property
+    def confirmation_message(self):
+        return _("Delete this action from the register? Its history is deleted with it.")
+
+
 class ImprovementActionViewSet(SnippetViewSet):
     """The register "Działania naprawcze i doskonalące", office by office."""
 
@@ -109,6 +137,8 @@ class ImprovementActionViewSet(SnippetViewSet):
     icon = "tasks"
     add_to_admin_menu = False
     add_view_class = ImprovementActionCreateView
+    edit_view_class = ImprovementActionEditView
+    delete_view_class = ImprovementActionDeleteView
     inspect_view_enabled = True
     filterset_class = ImprovementActionFilterSet
     list_display = [

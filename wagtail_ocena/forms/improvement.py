@@ -11,6 +11,7 @@ from ..models import (
     Department,
     GeneratedReport,
     ImprovementAction,
+    OfficeSettings,
     ReportStatus,
     SurveyQuestion,
     SurveyVersion,
@@ -31,6 +32,13 @@ class OfficeLabelled(forms.ModelChoiceField):
         return f"{obj.site_name} – {label}" if self.with_office else label
 
 
+class OfficeField(forms.ModelChoiceField):
+    """A site, named by its office."""
+
+    def label_from_instance(self, obj):
+        return OfficeSettings.of(obj).name
+
+
 class QuestionsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.text
@@ -48,7 +56,12 @@ class ImprovementActionForm(WagtailAdminModelForm):
             sites = sites.filter(pk=self.instance.site_id)
         sites = Site.objects.filter(pk__in=sites.values("pk")).order_by("site_name", "pk")
         several = sites.count() > 1
-        self.fields["site"].queryset = sites
+        self.fields["site"] = OfficeField(
+            queryset=sites,
+            label=self.fields["site"].label,
+            # One office: chosen already.
+            **({} if several else {"empty_label": None}),
+        )
         if not several and not self.instance.pk:
             self.fields["site"].initial = sites.first()
         departments = Department.objects.filter(office__site__in=sites).annotate(
