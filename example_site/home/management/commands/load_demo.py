@@ -15,7 +15,9 @@ from example_site.home.models import HomePage
 from example_site.home.synthetic import ResponseGenerator
 from wagtail_ocena import counting
 from wagtail_ocena.models import (
+    ActionStatus,
     Department,
+    ImprovementAction,
     OfficeSettings,
     SurveyBanner,
     SurveyPage,
@@ -74,6 +76,7 @@ class Command(BaseCommand):
             self.banner(site.root_page.specific, survey)
         admin = self.admin_account()
         created = self.responses(survey, office, days, clerk=admin)
+        self.actions(office, survey, admin)
         total = SurveyResponse.objects.filter(version__page=survey).count()
         self.stdout.write(
             self.style.SUCCESS(
@@ -181,6 +184,60 @@ class Command(BaseCommand):
         # The bulk writer skips the reports' daily counts; recount this office from its rows.
         counting.rebuild(site=office.site)
         return written
+
+    def actions(self, office, survey, user):
+        """A few entries of the register: one done, one overdue, one planned."""
+        if ImprovementAction.objects.filter(site=office.site).exists():
+            return
+        today = timezone.localdate()
+        questions = {q.key: q for q in survey.current_version.questions.all()}
+        departments = list(office.departments.order_by("sort_order"))
+        for key, fields in (
+            (
+                "czas-oczekiwania",
+                {
+                    "problem": "Czas oczekiwania na obsługę – najniżej oceniany obszar.",
+                    "description": "Drugie stanowisko obsługi w godzinach 8–10 "
+                    "w poniedziałki i piątki.",
+                    "deadline": today - datetime.timedelta(days=150),
+                    "status": ActionStatus.DONE,
+                    "status_changed_on": today - datetime.timedelta(days=160),
+                    "responsible_department": departments[0],
+                },
+            ),
+            (
+                "formularze",
+                {
+                    "problem": "Czytelność formularzy i druków poniżej wskaźnika Urzędu.",
+                    "description": "Przegląd i uproszczenie formularzy najczęściej "
+                    "składanych wniosków.",
+                    "deadline": today - datetime.timedelta(days=20),
+                    "status": ActionStatus.IN_PROGRESS,
+                    "status_changed_on": today - datetime.timedelta(days=70),
+                },
+            ),
+            (
+                "strona-www",
+                {
+                    "problem": "Strona internetowa Urzędu oceniana niżej niż rok wcześniej.",
+                    "description": "Nowy układ strony z wyszukiwarką spraw.",
+                    "deadline": today + datetime.timedelta(days=120),
+                },
+            ),
+        ):
+            action = ImprovementAction(site=office.site, responsible_person="Anna Nowak", **fields)
+            if key in questions:
+                action.questions.set([questions[key]])
+            action.save()  # a cluster saves its many-to-many links with itself
+            # Added to the register some months ago (the field is set on saving).
+            added = timezone.make_aware(
+                datetime.datetime.combine(
+                    min(fields["deadline"], today) - datetime.timedelta(days=90), datetime.time(9)
+                )
+            )
+            ImprovementAction.objects.filter(pk=action.pk).update(created_at=added)
+            action.refresh_from_db()
+            action.save_revision(user=user, log_action=True)
 
     def admin_account(self):
         username, password = DEMO_ADMIN
