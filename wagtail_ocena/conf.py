@@ -22,6 +22,9 @@ DEFAULTS = {
     # Reports print an interval only from this many answers (a pooled figure: responses);
     # and compare with a previous period only if it has this many responses.
     "REPORT_MINIMUM_ANSWERS": 30,
+    # A finished improvement action's effect: its questions' index this many days before the
+    # day it was finished against as many days after it.
+    "ACTION_EFFECT_DAYS": 90,
     # The longest period a report may cover, in days.
     "REPORT_MAX_DAYS": 5 * 366,
     # A report still being generated after this many seconds is taken as failed (its

@@ -6,7 +6,7 @@ from .counts import (
     DailyResponseCount,
     MonthlyAreaCount,
 )
-from .improvement import ActionStatus, ImprovementAction
+from .improvement import OPEN_STATUSES, ActionStatus, ImprovementAction
 from .office import Department, OfficeSettings
 from .reports import (
     GeneratedReport,
@@ -20,6 +20,7 @@ from .survey import QuestionOption, SurveyPage, SurveyQuestion, SurveyVersion
 from .tokens import UsedFormToken
 
 __all__ = [
+    "OPEN_STATUSES",
     "ActionStatus",
     "Answer",
     "BannerStyle",

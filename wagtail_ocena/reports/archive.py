@@ -38,6 +38,7 @@ from ..models import (
 )
 from ..models.reports import sha256_of
 from ..permissions import OPEN, policy
+from . import effects
 from .comments import answers_in
 from .compute import add_comment_groups, build_report
 from .filters import ReportFilters
@@ -158,13 +159,14 @@ def _compute(record):
 # --- Identical requests ----------------------------------------------------------------------
 
 # Changes when what the fingerprint covers changes, so that older fingerprints never match.
-FINGERPRINT_SCHEME = 1
+FINGERPRINT_SCHEME = 2  # 2: with the register of actions
 
 
 def fingerprint(site, period, filters, file_format, conclusions=""):
     """The SHA-256 of what an archived file of this request is made from: what was asked for
-    (period, filters, format, conclusions), the office data the report prints, and the sums of
-    the daily counts (and comments) it reads (``data_sums``).
+    (period, filters, format, conclusions), the office data the report prints, the sums of
+    the daily counts (and comments) it reads (``data_sums``), and the register of actions it
+    lists.
 
     Two requests with the same fingerprint make the same file but for the moment and the
     author of its making; ``identical_report`` finds such a file archived already.
@@ -185,6 +187,7 @@ def fingerprint(site, period, filters, file_format, conclusions=""):
             Department.objects.for_site(site).order_by("pk").values_list("pk", "name")
         ),
         "data": data_sums(site, period, filters),
+        "actions": effects.register_state(site),
     }
     encoded = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()

@@ -17,7 +17,7 @@ from ..choices import Channel
 from ..conf import get_setting
 from ..models import Department, OfficeSettings, SurveyVersion
 from ..models.counts import NO_DEPARTMENT
-from . import comments, sums
+from . import comments, effects, sums
 from .anonymity import cells_to_hide
 from .filters import ReportFilters
 from .matching import MatchedQuestions
@@ -195,6 +195,9 @@ def build_report(
         questions,
     )
     _channels(report, responses, clusters)
+    if not (filters.department or filters.channel or filters.version):
+        # The office's register: its actions belong to no one department or channel.
+        report.actions = effects.report_actions(site, period, minimum_answers)
     if filters.include_comments:
         report.comments_total = sum(
             total

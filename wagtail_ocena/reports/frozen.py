@@ -101,6 +101,8 @@ DATACLASSES = {
         structure.ChannelResult,
         structure.Comment,
         structure.CommentGroup,
+        structure.ActionResult,
+        structure.QuestionEffect,
         RatingStats,
         Period,
         ReportFilters,

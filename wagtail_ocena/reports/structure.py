@@ -249,6 +249,36 @@ class CommentGroup:
 
 
 @dataclass
+class QuestionEffect:
+    """A finished action's effect on one linked question: its index in the window before the
+    day it was finished and in the window after it, and the test of the change
+    (``reports.effects``)."""
+
+    text: str
+    before_period: Period
+    after_period: Period | None = None
+    before: Estimate | None = None
+    after: Estimate | None = None
+    change: Comparison = NO_COMPARISON
+    verdict: str = "too_little_data"  # improved, no_change, worse, too_little_data
+
+
+@dataclass
+class ActionResult:
+    """An action of the register as the report lists it, with its effects once finished."""
+
+    description: str
+    problem: str
+    status: str
+    status_label: str
+    status_changed_on: object
+    deadline: object
+    responsible: str
+    overdue: bool = False
+    effects: list = field(default_factory=list)
+
+
+@dataclass
 class Report:
     office: OfficeSettings
     period: Period
@@ -289,6 +319,9 @@ class Report:
     comments: list = field(default_factory=list)
     comment_groups: list | None = None
     comments_total: int = 0
+    # The register's actions since the office's previous approved yearly report, and those
+    # still open (``reports.effects``).
+    actions: list = field(default_factory=list)
 
     @property
     def grouped_comments_shown(self):
