@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 
-from . import before_change, menu, modeladmin, permissions, viewsets
+from . import before_change, dashboard, menu, modeladmin, permissions, viewsets
 from .actions import DeleteSiteAction
 from .forms.group_panel import OfficePermissionsForm
 from .models import GeneratedReport, SurveyPage, SurveyResponse
@@ -30,6 +30,11 @@ def register_survey_admin_viewset():
 @hooks.register("register_admin_urls", order=-1)
 def register_office_settings_urls():
     return viewsets.office_settings_urls()
+
+
+@hooks.register("construct_homepage_panels")
+def add_survey_cycle_panel(request, panels):
+    panels.append(dashboard.SurveyCyclePanel())
 
 
 @hooks.register("register_admin_menu_item")
