@@ -67,6 +67,7 @@ LAYERS = (
             "views.*",
             "viewsets",
             "menu",
+            "dashboard",
             "modeladmin",
             "actions",
             "management",
