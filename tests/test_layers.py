@@ -57,7 +57,7 @@ LAYERS = (
         ),
     ),
     # The report archive and the §5 report kept before a survey changes.
-    ("archive and §5", ("reports.archive", "before_change")),
+    ("archive and §5", ("reports.archive", "before_change", "yearly")),
     # Admin views, menus and background tasks.
     (
         "admin and background",

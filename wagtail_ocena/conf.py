@@ -25,6 +25,9 @@ DEFAULTS = {
     # A finished improvement action's effect: its questions' index this many days before the
     # day it was finished against as many days after it.
     "ACTION_EFFECT_DAYS": 90,
+    # The day ("MM-DD") each year on which every office's report of the previous calendar
+    # year is archived and its administrators e-mailed (``yearly``); None: never.
+    "YEARLY_REPORT_DAY": "01-15",
     # The longest period a report may cover, in days.
     "REPORT_MAX_DAYS": 5 * 366,
     # A report still being generated after this many seconds is taken as failed (its

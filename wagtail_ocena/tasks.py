@@ -13,6 +13,14 @@ def generate_report_file(report_id):
         generate(record)
 
 
+@task()
+def archive_yearly_reports():
+    """The yearly reports due today (``yearly``): for a database worker's schedule."""
+    from .yearly import archive_due_reports
+
+    return [str(record.pk) for record in archive_due_reports()]
+
+
 def render_again(record):
     """Queue the file of a failed report made from frozen data (the §5 report before a
     change) again, from the same data; returns whether it was queued."""
