@@ -421,6 +421,7 @@ def query_plans():
         DailyOfficeAnswerCount,
         DailyResponseCount,
         MonthlyAreaCount,
+        MonthlyOfficeAnswerCount,
     )
     from wagtail_ocena.reports.comments import comment_groups, newest_comments
     from wagtail_ocena.reports.filters import ReportFilters
@@ -434,6 +435,7 @@ def query_plans():
         (DailyDepartmentRating, ["department_key", "value"], {}),
         (DailyResponseCount, ["month", "channel", "department_key", "version_id"], {}),
         (MonthlyAreaCount, ["department_key", "question_id", "value"], {}),
+        (MonthlyOfficeAnswerCount, ["month", "question_id", "value"], {}),
     ):
         from django.db.models import Sum
 

@@ -14,6 +14,7 @@ from wagtail_ocena.models import (
     DailyAnswerCount,
     DailyResponseCount,
     MonthlyAreaCount,
+    MonthlyOfficeAnswerCount,
     SurveyResponse,
 )
 
@@ -43,7 +44,7 @@ def recomputed(model, rows):
 
 def assert_counts_match_rows():
     tables = counting.rows_from_records(SurveyResponse.objects.all(), Answer.objects.all())
-    assert len(tables) == 5
+    assert len(tables) == 6
     for model, rows in tables:
         assert stored(model) == recomputed(model, rows), model.__name__
         assert stored(model), model.__name__
@@ -130,13 +131,14 @@ def test_rebuild_recomputes_the_same_counts(survey):
             channel=Channel.PAPER,
             submitted_on=datetime.date(2026, 2, 1 + day),
         )
-    before = stored(DailyAnswerCount), stored(MonthlyAreaCount)
-    DailyAnswerCount.objects.update(count=999)
-    MonthlyAreaCount.objects.update(count=999)
+    tables = (DailyAnswerCount, MonthlyAreaCount, MonthlyOfficeAnswerCount)
+    before = [stored(table) for table in tables]
+    for table in tables:
+        table.objects.update(count=999)
 
     counting.rebuild(site=site)
 
-    assert (stored(DailyAnswerCount), stored(MonthlyAreaCount)) == before
+    assert [stored(table) for table in tables] == before
     assert_counts_match_rows()
 
 

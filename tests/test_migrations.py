@@ -48,6 +48,7 @@ SURVEY_TABLES = [
     "DailyOfficeAnswerCount",
     "DailyDepartmentRating",
     "MonthlyAreaCount",
+    "MonthlyOfficeAnswerCount",
 ]
 
 SOURCES = {
@@ -67,7 +68,7 @@ SOURCES = {
 
 
 # Migration 0013 gives these rows new random keys going forward and new sequential ones going
-# back (0019 writes the monthly counts anew): their rows are compared without the key.
+# back (0019 and 0023 write the monthly counts anew): their rows are compared without the key.
 REKEYED = {
     "Answer",
     "DailyResponseCount",
@@ -75,11 +76,12 @@ REKEYED = {
     "DailyOfficeAnswerCount",
     "DailyDepartmentRating",
     "MonthlyAreaCount",
+    "MonthlyOfficeAnswerCount",
 }
 
 # Count tables added after PREVIOUS that their migration fills again from the answer rows:
 # compared without the rows that deletions left at 0 (the answer rows have nothing to say of them).
-REFILLED = {"MonthlyAreaCount"}
+REFILLED = {"MonthlyAreaCount", "MonthlyOfficeAnswerCount"}
 
 # Columns added after PREVIOUS that come back with their defaults: what was written in them
 # cannot be kept by a schema without them.

@@ -22,15 +22,22 @@ from wagtail_ocena import questions as question_kinds
 from wagtail_ocena.choices import Channel
 from wagtail_ocena.models import (
     DailyAnswerCount,
+    DailyOfficeAnswerCount,
     Department,
     MonthlyAreaCount,
+    MonthlyOfficeAnswerCount,
     SurveyQuestion,
     SurveyResponse,
     SurveyVersion,
 )
 from wagtail_ocena.reports.filters import ReportFilters
 from wagtail_ocena.reports.period import Period
-from wagtail_ocena.reports.sums import department_answer_sums, filtered, split_months
+from wagtail_ocena.reports.sums import (
+    answer_sums,
+    department_answer_sums,
+    filtered,
+    split_months,
+)
 
 from .conftest import record_response
 
@@ -225,3 +232,51 @@ def test_split_months():
     assert split(d(2026, 1, 2), d(2026, 1, 30)) == (None, [(d(2026, 1, 2), d(2026, 1, 30))])
     assert split(d(2026, 1, 1), d(2026, 1, 30)) == (None, [(d(2026, 1, 1), d(2026, 1, 30))])
     assert split(d(2026, 1, 31), d(2026, 2, 1)) == (None, [(d(2026, 1, 31), d(2026, 2, 1))])
+
+
+def daily_office_sums(site, period, filters):
+    """``answer_sums`` before monthly counts: the office's answers from the daily table."""
+    table = DailyAnswerCount if filters.department else DailyOfficeAnswerCount
+    rows = (
+        filtered(table.objects, site, period, filters, "question__version_id")
+        .values_list("month", "question_id", "value")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    return {row[:3]: row[3] for row in rows if row[3]}
+
+
+def test_office_answers_by_month_give_the_daily_sums(responses, survey, other_office_survey):
+    rng = responses
+    for page in (survey, other_office_survey):
+        site = page.get_site()
+        for filters in all_filters(site, rng):
+            for period in random_periods(rng):
+                assert answer_sums(site, period, filters) == daily_office_sums(
+                    site, period, filters
+                ), (period, filters)
+    # Every counted kind, not only the rated areas (choices, the overall rating, comments).
+    kinds = set(
+        MonthlyOfficeAnswerCount.objects.values_list("question__kind", flat=True).distinct()
+    )
+    assert {"rating", "overall_rating", "single_choice", "open_text"} <= kinds
+    MonthlyOfficeAnswerCount.objects.update(count=999)
+    counting.rebuild()
+    site = survey.get_site()
+    for period in random_periods(rng):
+        assert answer_sums(site, period, ReportFilters()) == daily_office_sums(
+            site, period, ReportFilters()
+        )
+
+
+def test_an_office_years_whole_months_read_no_daily_office_counts(responses, survey):
+    site = survey.get_site()
+    table = DailyOfficeAnswerCount._meta.db_table
+
+    def daily_reads(period):
+        with CaptureQueriesContext(connection) as queries:
+            answer_sums(site, period, ReportFilters())
+        return sum(table in query["sql"] for query in queries.captured_queries)
+
+    assert daily_reads(Period(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))) == 0
+    assert daily_reads(Period(datetime.date(2025, 11, 25), datetime.date(2026, 1, 15))) == 2

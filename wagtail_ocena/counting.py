@@ -18,6 +18,7 @@ from .models import (
     DailyOfficeAnswerCount,
     DailyResponseCount,
     MonthlyAreaCount,
+    MonthlyOfficeAnswerCount,
     SurveyResponse,
 )
 from .models.counts import CLUSTER_SUMS, NO_DEPARTMENT
@@ -198,6 +199,24 @@ def monthly_area_counts_from_rows(answers=None):
     )
 
 
+def monthly_office_answer_counts_from_rows(answers=None):
+    """``MonthlyOfficeAnswerCount`` rows computed from the answer rows themselves (``day``
+    being the first day of the month)."""
+    answers = Answer.objects.all() if answers is None else answers
+    return (
+        _counted(answers)
+        .values(
+            "question_id",
+            site_id=F("response__site_id"),
+            day=TruncMonth("response__submitted_on"),
+            channel=F("response__channel"),
+            value=questions.count_value_expression(),
+        )
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
 def rows_from_records(responses, answers):
     """Every count table with the rows recomputed from ``responses`` and ``answers``."""
     return [
@@ -206,6 +225,7 @@ def rows_from_records(responses, answers):
         (DailyOfficeAnswerCount, office_answer_counts_from_rows(answers)),
         (DailyDepartmentRating, department_ratings_from_rows(answers)),
         (MonthlyAreaCount, monthly_area_counts_from_rows(answers)),
+        (MonthlyOfficeAnswerCount, monthly_office_answer_counts_from_rows(answers)),
     ]
 
 

@@ -5,6 +5,7 @@ from .counts import (
     DailyOfficeAnswerCount,
     DailyResponseCount,
     MonthlyAreaCount,
+    MonthlyOfficeAnswerCount,
 )
 from .improvement import OPEN_STATUSES, ActionStatus, ImprovementAction
 from .office import Department, OfficeSettings
@@ -32,6 +33,7 @@ __all__ = [
     "GeneratedReport",
     "ImprovementAction",
     "MonthlyAreaCount",
+    "MonthlyOfficeAnswerCount",
     "OfficeSettings",
     "QuestionOption",
     "ReportApproval",

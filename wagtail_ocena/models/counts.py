@@ -214,6 +214,29 @@ class MonthlyAreaCount(DailyCount):
         return f"{self.month:%Y-%m} {self.question_id}={self.value}: {self.count}"
 
 
+class MonthlyOfficeAnswerCount(DailyCount):
+    """``DailyOfficeAnswerCount`` summed over each month: what an office-wide report reads for
+    its period's whole months (the days of a partial month at its edges come from the daily
+    table). Like ``MonthlyAreaCount``, its ``day`` is the first day of the month."""
+
+    question = models.ForeignKey(
+        "wagtail_ocena.SurveyQuestion", on_delete=models.CASCADE, related_name="+"
+    )
+    value = models.PositiveBigIntegerField()
+
+    class Meta:
+        verbose_name = _("monthly office answer count")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "day", "question", "value", "channel"],
+                name="wagtail_ocena_monthly_office_answer_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.question_id}={self.value}: {self.count}"
+
+
 def count(response, answers, sign=1):
     """Add (``sign=1``) or take away (``sign=-1``) one response and its answer rows.
 
@@ -251,6 +274,7 @@ def _changes(response, answers, sign):
     department = response.department_id or NO_DEPARTMENT
     month = day.replace(day=1)
     by_department, by_office, ratings, areas = Counter(), Counter(), Counter(), Counter()
+    office_months = Counter()
     x = p = s = 0  # ratings on the scale, positive ones, their sum
     for answer in answers:
         kind = answer.question.type
@@ -259,6 +283,7 @@ def _changes(response, answers, sign):
         value = kind.count_value(answer)
         by_department[(site, day, answer.question_id, value, channel, department)] += sign
         by_office[(site, day, answer.question_id, value, channel)] += sign
+        office_months[(site, month, answer.question_id, value, channel)] += sign
         if kind.rated:
             ratings[(site, day, response.version_id, channel, department, value)] += sign
             areas[(site, month, answer.question_id, value, channel, department)] += sign
@@ -275,6 +300,7 @@ def _changes(response, answers, sign):
         DailyOfficeAnswerCount: {key: (n,) for key, n in by_office.items()},
         DailyDepartmentRating: {key: (n,) for key, n in ratings.items()},
         MonthlyAreaCount: {key: (n,) for key, n in areas.items()},
+        MonthlyOfficeAnswerCount: {key: (n,) for key, n in office_months.items()},
     }
 
 

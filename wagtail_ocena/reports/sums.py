@@ -15,6 +15,7 @@ from ..models import (
     DailyOfficeAnswerCount,
     DailyResponseCount,
     MonthlyAreaCount,
+    MonthlyOfficeAnswerCount,
 )
 from ..models.counts import CLUSTER_SUMS
 from .period import Period
@@ -34,17 +35,27 @@ def filtered(queryset, site, period, filters, version_field):
 def answer_sums(site, period, filters):
     """``(month, question_id, value) -> count`` for the period.
 
-    Office-wide from the office counts; for one department from the detailed counts (by
-    their department index), so neither reads more rows than the report covers.
+    Office-wide from the office counts, the period's whole months from the monthly table and
+    the days of a month it covers in part from the daily one; for one department from the
+    detailed counts (by their department index), so none reads more rows than it needs.
     """
-    table = DailyAnswerCount if filters.department else DailyOfficeAnswerCount
-    rows = (
-        filtered(table.objects, site, period, filters, "question__version_id")
-        .values_list("month", "question_id", "value")
-        .annotate(total=Sum("count"))
-        .order_by()
-    )
-    return {row[:3]: row[3] for row in rows if row[3]}
+    if filters.department:
+        parts = [(DailyAnswerCount, period)]
+    else:
+        months, days = split_months(period)
+        parts = [(MonthlyOfficeAnswerCount, months)] if months else []
+        parts += [(DailyOfficeAnswerCount, part) for part in days]
+    sums = Counter()
+    for table, part in parts:
+        rows = (
+            filtered(table.objects, site, part, filters, "question__version_id")
+            .values_list("month", "question_id", "value")
+            .annotate(total=Sum("count"))
+            .order_by()
+        )
+        for month, question, value, total in rows:
+            sums[(month, question, value)] += total
+    return {key: total for key, total in sums.items() if total}
 
 
 def department_ratings(site, period, filters):
