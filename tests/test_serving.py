@@ -66,9 +66,9 @@ def test_a_warm_post_reads_nothing_and_writes_in_one_statement_on_postgresql(
     assert not [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
     writes = [sql for sql in statements if "INSERT" in sql.upper()]
     if connection.vendor == "postgresql":
-        assert len(writes) == 1  # token, response, answers and five counts together
+        assert len(writes) == 1  # token, response, answers and six counts together
     else:
-        assert len(writes) == 8
+        assert len(writes) == 9
     assert SurveyResponse.objects.count() == 2
     # Responses, answers and counts stay out of Wagtail's reference index.
     assert ReferenceIndex.objects.count() == references
