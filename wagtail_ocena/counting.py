@@ -144,15 +144,17 @@ def answer_counts_from_rows(answers=None):
     )
 
 
-def office_answer_counts_from_rows(answers=None):
-    """``DailyOfficeAnswerCount`` rows computed from the answer rows themselves."""
+def office_answer_counts_from_rows(answers=None, by_month=False):
+    """``DailyOfficeAnswerCount`` rows computed from the answer rows themselves (or, by month,
+    ``MonthlyOfficeAnswerCount`` rows, ``day`` being the month's first day)."""
     answers = Answer.objects.all() if answers is None else answers
+    day = TruncMonth if by_month else F
     return (
         _counted(answers)
         .values(
             "question_id",
             site_id=F("response__site_id"),
-            day=F("response__submitted_on"),
+            day=day("response__submitted_on"),
             channel=F("response__channel"),
             value=questions.count_value_expression(),
         )
@@ -199,24 +201,6 @@ def monthly_area_counts_from_rows(answers=None):
     )
 
 
-def monthly_office_answer_counts_from_rows(answers=None):
-    """``MonthlyOfficeAnswerCount`` rows computed from the answer rows themselves (``day``
-    being the first day of the month)."""
-    answers = Answer.objects.all() if answers is None else answers
-    return (
-        _counted(answers)
-        .values(
-            "question_id",
-            site_id=F("response__site_id"),
-            day=TruncMonth("response__submitted_on"),
-            channel=F("response__channel"),
-            value=questions.count_value_expression(),
-        )
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-
-
 def rows_from_records(responses, answers):
     """Every count table with the rows recomputed from ``responses`` and ``answers``."""
     return [
@@ -225,7 +209,7 @@ def rows_from_records(responses, answers):
         (DailyOfficeAnswerCount, office_answer_counts_from_rows(answers)),
         (DailyDepartmentRating, department_ratings_from_rows(answers)),
         (MonthlyAreaCount, monthly_area_counts_from_rows(answers)),
-        (MonthlyOfficeAnswerCount, monthly_office_answer_counts_from_rows(answers)),
+        (MonthlyOfficeAnswerCount, office_answer_counts_from_rows(answers, by_month=True)),
     ]
 
 

@@ -23,7 +23,6 @@ from .filters import ReportFilters
 from .matching import MatchedQuestions
 from .statistics import (
     PERCENT_BOUNDS,
-    SCALE,
     ClusterSums,
     RatingStats,
     RatioEstimate,
@@ -48,11 +47,8 @@ from .structure import (
     OptionCount,
     QuestionResult,
     Report,
+    index_estimate,
 )
-
-
-def _rating(counts):
-    return RatingStats({v: counts.get(v, 0) for v in SCALE}, counts.get(0, 0))
 
 
 class Figures:
@@ -70,11 +66,15 @@ class Figures:
             self.by_group[(question.key, question.kind)][value] += total
 
     def rating(self, result):
-        return _rating(self.ratings.get((result.key, result.kind), {}))
+        return RatingStats.of_counts(self.ratings.get((result.key, result.kind), {}))
 
     def previous_rating(self, result):
         group = (result.key, result.kind)
-        return _rating(self.previous_ratings[group]) if group in self.previous_ratings else None
+        return (
+            RatingStats.of_counts(self.previous_ratings[group])
+            if group in self.previous_ratings
+            else None
+        )
 
     def asked(self, result):
         """The responses whose questionnaire asked the question."""
@@ -306,12 +306,6 @@ def _binomial(stats):
     )
 
 
-def _index(stats, minimum):
-    if stats is None or not stats.n:
-        return None
-    return Estimate(stats.satisfaction_index, stats.shown_index_interval(minimum), stats.n)
-
-
 def _mean(stats, minimum):
     if stats is None or not stats.n:
         return None
@@ -354,7 +348,7 @@ def _areas(report, office_index):
     them as independent overstates the variance of their difference: conservative."""
     minimum, areas = report.minimum_answers, report.rating_questions
     for question in [*areas, *filter(None, [report.overall_question])]:
-        question.index = _index(question.rating, minimum)
+        question.index = index_estimate(question.rating, minimum)
         question.mean = _mean(question.rating, minimum)
         if report.comparable:
             question.index_change = _index_change(question.rating, question.previous)
@@ -381,7 +375,7 @@ def _months(report, responses, months_rating, clusters):
             month=month,
             electronic=channels[month].get(Channel.ELECTRONIC, 0),
             paper=channels[month].get(Channel.PAPER, 0),
-            rating=_rating(months_rating.get(month, {})),
+            rating=RatingStats.of_counts(months_rating.get(month, {})),
             index=_pooled(clusters.by_month[month], report.minimum_answers)[0],
         )
         for month in report.period.months()
@@ -457,7 +451,7 @@ def _departments(report, site, scope, counts, clusters, questions):
     for row in rows:
         if row.key in hidden:
             continue
-        row.rating = _rating(department_ratings.get(row.key, {}))
+        row.rating = RatingStats.of_counts(department_ratings.get(row.key, {}))
         row.index, estimate = _pooled(clusters.by_department[row.key], minimum)
         if previous_clusters is not None:
             _before, previous = _pooled(previous_clusters.by_department[row.key], minimum)
@@ -469,7 +463,7 @@ def _departments(report, site, scope, counts, clusters, questions):
                 found.append((question, areas[group], previous_areas.get(group)))
         adjusted = _with_holm([_index_change(now, before) for _q, now, before in found])
         row.areas = [
-            DepartmentArea(question.key, question.text, _index(now, minimum), change)
+            DepartmentArea(question.key, question.text, index_estimate(now, minimum), change)
             for (question, now, _before), change in zip(found, adjusted, strict=True)
         ]
     # Hidden rows last and by name: their order must not tell their sizes apart.
@@ -485,7 +479,7 @@ def _department_areas(rows, questions):
         question = questions.by_id.get(question_id)
         if question is not None:
             counts[(department, question.key, question.kind)][value] += total
-    return {group: _rating(values) for group, values in counts.items()}
+    return {group: RatingStats.of_counts(values) for group, values in counts.items()}
 
 
 def _comments(report, site, period, filters):

@@ -22,8 +22,8 @@ from ..models import (
     SurveyVersion,
 )
 from .period import Period
-from .statistics import SCALE, RatingStats, two_proportion_test
-from .structure import ActionResult, Comparison, Estimate, QuestionEffect
+from .statistics import RatingStats, two_proportion_test
+from .structure import ActionResult, Comparison, QuestionEffect, index_estimate
 
 IMPROVED = "improved"
 NO_CHANGE = "no_change"
@@ -57,7 +57,7 @@ def report_actions(site, period, minimum):
             status_changed_on=action.status_changed_on,
             deadline=action.deadline,
             responsible=action.responsible_person,
-            overdue=action.status in OPEN_STATUSES and action.deadline < period.end,
+            overdue=action.overdue_on(period.end),
             effects=question_effects(action, period.end, minimum),
         )
         for action in actions
@@ -95,10 +95,11 @@ def register_state(site):
     }
 
 
-def effect_windows(finished_on, end, days=None):
-    """The windows an action finished on ``finished_on`` is measured in: the ``days`` before
-    it, and as many of the ``days`` after it as have passed by ``end`` (None if none has)."""
-    days = days or get_setting("ACTION_EFFECT_DAYS")
+def effect_windows(finished_on, end):
+    """The windows an action finished on ``finished_on`` is measured in: the
+    ``ACTION_EFFECT_DAYS`` before it, and as many after it as have passed by ``end`` (None if
+    none has)."""
+    days = get_setting("ACTION_EFFECT_DAYS")
     before = Period(
         finished_on - datetime.timedelta(days=days), finished_on - datetime.timedelta(days=1)
     )
@@ -121,8 +122,8 @@ def question_effects(action, end, minimum):
             question.text,
             before_period,
             after_period,
-            before=_estimate(before, minimum),
-            after=_estimate(after, minimum),
+            before=index_estimate(before, minimum),
+            after=index_estimate(after, minimum),
         )
         if after is not None and before.n >= minimum and after.n >= minimum:
             test = two_proportion_test(after.positive, after.n, before.positive, before.n)
@@ -151,11 +152,4 @@ def _answers(site, key, versions, period):
         .annotate(total=Sum("count"))
         .order_by()
     )
-    counts = dict(rows)
-    return RatingStats({value: counts.get(value, 0) for value in SCALE}, counts.get(0, 0))
-
-
-def _estimate(stats, minimum):
-    if stats is None or not stats.n:
-        return None
-    return Estimate(stats.satisfaction_index, stats.shown_index_interval(minimum), stats.n)
+    return RatingStats.of_counts(dict(rows))

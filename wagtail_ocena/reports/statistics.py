@@ -326,6 +326,11 @@ class RatingStats:
     counts: dict  # rating 1–5 -> number of answers
     not_applicable: int
 
+    @classmethod
+    def of_counts(cls, counts):
+        """From counted values as the count tables keep them: 1–5, and 0 "not applicable"."""
+        return cls({value: counts.get(value, 0) for value in SCALE}, counts.get(0, 0))
+
     @property
     def n(self):
         return sum(self.counts.get(value, 0) for value in SCALE)

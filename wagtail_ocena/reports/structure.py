@@ -95,6 +95,14 @@ class Estimate:
     n: int = 0  # the answers behind it (for a pooled figure: the responses)
 
 
+def index_estimate(stats, minimum):
+    """One question's satisfaction index (``RatingStats``) as a report states it, with its
+    Wilson interval where it may print one; None without answers."""
+    if stats is None or not stats.n:
+        return None
+    return Estimate(stats.satisfaction_index, stats.shown_index_interval(minimum), stats.n)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """A difference the report tests (a change since the previous period, an area against
