@@ -11,12 +11,11 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Site
 
 from .models import GeneratedReport, ImprovementAction, OfficeSettings, ReportApproval
-from .permissions import ADD, APPROVE, CHANGE, DELETE, GENERATE, VIEW, policy
+from .permissions import APPROVE, GENERATE, REGISTER_ACTIONS, VIEW, policy
+from .viewsets import improvement_action_viewset
 
 # A yearly report older than this (by the end of its period) is overdue: §4 asks for one a year.
 CYCLE_DAYS = 365
-# The register's listing (``viewsets.ImprovementActionViewSet``, Wagtail's snippet views).
-ACTION_EDIT_URL_NAME = "wagtailsnippets_wagtail_ocena_improvementaction:edit"
 
 
 class SurveyCyclePanel(Component):
@@ -31,7 +30,7 @@ class SurveyCyclePanel(Component):
             user, [VIEW, GENERATE, APPROVE]
         )
         action_sites = policy(ImprovementAction).sites_user_has_any_permission_for(
-            user, [VIEW, ADD, CHANGE, DELETE]
+            user, REGISTER_ACTIONS
         )
         last = dict(
             ReportApproval.objects.filter(site__in=report_sites)
@@ -61,7 +60,9 @@ class SurveyCyclePanel(Component):
                 {
                     "action": action,
                     "office": OfficeSettings.of(action.site).name,
-                    "url": reverse(ACTION_EDIT_URL_NAME, args=[action.pk]),
+                    "url": reverse(
+                        improvement_action_viewset.get_url_name("edit"), args=[action.pk]
+                    ),
                 }
                 for action in overdue[:20]
             ],

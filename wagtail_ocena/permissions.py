@@ -28,6 +28,8 @@ OPEN = "open"  # one archived report: see ReportPermissionPolicy
 # Actions on the register of improvement actions
 ADD = "add"
 CHANGE = "change"
+# Any of them: who reads an office's register at all.
+REGISTER_ACTIONS = (VIEW, ADD, CHANGE, DELETE)
 
 # (model, action, label in the group editor's panel)
 OFFICE_PERMISSIONS = [

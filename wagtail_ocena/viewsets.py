@@ -16,7 +16,15 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .forms.improvement import ImprovementActionForm
 from .models import Department, GeneratedReport, ImprovementAction, OfficeSettings, SurveyBanner
-from .permissions import ADD, CHANGE, DELETE, DOWNLOAD_PRINTABLE, ENTER_PAPER, GENERATE, VIEW
+from .permissions import (
+    ADD,
+    CHANGE,
+    DELETE,
+    DOWNLOAD_PRINTABLE,
+    ENTER_PAPER,
+    GENERATE,
+    REGISTER_ACTIONS,
+)
 from .views import paper, printable, redaction, reports
 from .views.admin import OfficeChooserView, exists_for, not_found, refused_before_lookup
 
@@ -74,11 +82,10 @@ class ImprovementActionFilterSet(WagtailFilterSet):
 def _offices(user):
     """The offices whose register ``user`` may read."""
     return policy_registry.get_by_type(ImprovementAction).sites_user_has_any_permission_for(
-        user, ACTION_PERMISSIONS
+        user, REGISTER_ACTIONS
     )
 
 
-ACTION_PERMISSIONS = [VIEW, ADD, CHANGE, DELETE]
 # The actions a view of one improvement action needs in its office (by its URL name).
 ACTION_VIEW_PERMISSIONS = {
     "edit": [CHANGE],
@@ -214,7 +221,7 @@ class ImprovementActionViewSet(SnippetViewSet):
     def _of_own_office(self, view, name):
         """Refused by the rule of ``views/admin.py``: without the action in any office before
         the id is looked up; another office's action as one that does not exist."""
-        actions = ACTION_VIEW_PERMISSIONS.get(name, ACTION_PERMISSIONS)
+        actions = ACTION_VIEW_PERMISSIONS.get(name, REGISTER_ACTIONS)
         permissions = policy_registry.get_by_type(ImprovementAction)
 
         @functools.wraps(view)

@@ -103,10 +103,7 @@ class ImprovementActionForm(WagtailAdminModelForm):
         site = data.get("site")
         if site is None:
             return data
-        for name in ("department", "responsible_department"):
-            department = data.get(name)
-            if department is not None and department.office.site_id != site.pk:
-                self.add_error(name, _("This department belongs to another office."))
+        # Departments of another office: refused by the model's clean(), run after this.
         versions = SurveyVersion.objects.for_site(site)
         for question in data.get("questions") or ():
             if not versions.filter(pk=question.version_id).exists():

@@ -116,7 +116,11 @@ class ImprovementAction(RevisionMixin, ClusterableModel):
     @property
     @admin.display(description=_("overdue"), boolean=True)
     def is_overdue(self):
-        return self.status in OPEN_STATUSES and self.deadline < timezone.localdate()
+        return self.overdue_on(timezone.localdate())
+
+    def overdue_on(self, day):
+        """Not finished, and past its deadline on ``day``."""
+        return self.status in OPEN_STATUSES and self.deadline < day
 
     @admin.display(description=_("office"))
     def office_name(self):
